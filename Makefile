@@ -1,0 +1,100 @@
+# One Makefile builds the suite: make, make check, make run, make install.
+# Variables a packager may set: CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR.
+
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -std=c11 -Wall -Wextra -Werror -Wshadow -Wconversion \
+	   -Wsign-conversion -Wvla -Wformat=2 -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-format-nonliteral
+HARDEN	 = -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
+	   -fstack-clash-protection -fcf-protection
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(HARDEN) $(CFLAGS)
+ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+
+PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
+BINS	 = $(PROGS:%=bin/%)
+LIB_SRC	 = $(wildcard lib/*.c)
+LIB_OBJ	 = $(LIB_SRC:lib/%.c=bin/obj/lib/%.o)
+LIB_A	 = bin/libsuite.a
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=bin/unit/%)
+MAN5	 = $(wildcard doc/*.5)
+MAN8	 = $(wildcard doc/*.8)
+
+.PHONY: all setup check test unit analyse lint-man fuzz run install clean
+.SUFFIXES:
+.SECONDARY:
+
+all: $(BINS)
+
+setup:
+	sh tools/setup.sh
+
+bin/obj/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+.SECONDEXPANSION:
+bin/%: $$(addprefix bin/obj/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A)
+
+# Unit tests and the parser corpus run under AddressSanitizer and
+# UndefinedBehaviorSanitizer: bugs in bounds show up as reports, not luck.
+SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+bin/unit/%: tests/unit/%.c $(LIB_SRC) $(wildcard lib/*.h) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRC)
+
+unit: $(UNIT_BIN)
+
+# libFuzzer drivers (clang only); `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 20
+FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=bin/fuzz/%)
+bin/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	clang -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRC)
+
+fuzz: $(FUZZ_BIN)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# Static analysers: all must be clean.
+analyse:
+	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+	    --enable=warning,portability --suppress=missingIncludeSystem \
+	    -D_GNU_SOURCE -Ilib lib cmd
+	for f in $(LIB_SRC) $(wildcard cmd/*/*.c); do \
+	    $(CC) $(ALL_CPPFLAGS) $(WARN) -O1 -fanalyzer -c -o /dev/null $$f \
+	    || exit 1; done
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MAN5) $(MAN8)
+
+check: all unit $(FUZZ_BIN) analyse lint-man
+	sh tests/run.sh
+
+test: check
+
+run: all
+	sh tools/run.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BINS) $(DESTDIR)$(SBINDIR)
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
+
+clean:
+	rm -rf bin

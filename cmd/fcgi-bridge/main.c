@@ -1,0 +1,103 @@
+/*
+ * fcgi-bridge: runs CGI programs behind a FastCGI socket, with the
+ * command line of OpenBSD's slowcgi(8) (plus -r fd for s6 readiness).
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "die.h"
+
+enum {
+	BRIDGE_TIMEOUT_DEFAULT = 120,	/* seconds, as slowcgi */
+	BRIDGE_TIMEOUT_MAX = 86400
+};
+
+struct bridge_opt {
+	const char	*chroot;	/* -p */
+	const char	*socket;	/* -s */
+	const char	*socket_user;	/* -U */
+	const char	*user;		/* -u */
+	long		 timeout;	/* -t, seconds */
+	int		 readyfd;	/* -r */
+	int		 verbose;
+	int		 debug;
+};
+
+_Noreturn static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-dv] [-p path] [-r fd] [-s socket] "
+	    "[-t timeout] [-U user] [-u user]\n", progname);
+	exit(DIE_USAGE);
+}
+
+static long
+number(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		die(DIE_USAGE, "%s %s: expected %ld-%ld", what, s, min, max);
+	return v;
+}
+
+static void
+parse_options(struct bridge_opt *o, int argc, char **argv)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->chroot = NULL;
+	o->socket = "/var/www/run/slowcgi.sock";
+	o->socket_user = NULL;
+	o->user = NULL;
+	o->timeout = BRIDGE_TIMEOUT_DEFAULT;
+	o->readyfd = -1;
+	while ((ch = getopt(argc, argv, "dp:r:s:t:U:u:v")) != -1) {
+		switch (ch) {
+		case 'd':
+			o->debug++;
+			break;
+		case 'p':
+			o->chroot = optarg;
+			break;
+		case 'r':
+			o->readyfd = (int)number(optarg, 3, 1023, "-r");
+			break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 't':
+			o->timeout = number(optarg, 1, BRIDGE_TIMEOUT_MAX, "-t");
+			break;
+		case 'U':
+			o->socket_user = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bridge_opt opt;
+
+	progname = "fcgi-bridge";
+	parse_options(&opt, argc, argv);
+	die(DIE_USAGE, "running CGI programs is not implemented yet "
+	    "(socket %s, timeout %lds)", opt.socket, opt.timeout);
+}

@@ -1,0 +1,27 @@
+/*
+ * die: the start-up error regime.  A program that cannot start prints
+ * "prog: fatal: what[: strerror]" on stderr and exits with a documented
+ * code; per-connection errors never come here.
+ */
+#ifndef DIE_H
+#define DIE_H
+
+/* Exit codes shared by every program (documented in each program's page). */
+enum die_code {
+	DIE_CONFIG = 1,		/* configuration rejected */
+	DIE_USAGE = 100,	/* bad command line */
+	DIE_SYS = 111,		/* system call failed at start-up */
+	DIE_OOM = 111		/* memory exhausted */
+};
+
+/* Set once from main(); used as the message prefix. */
+extern const char *progname;
+
+_Noreturn void	die(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+_Noreturn void	die_sys(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		warnx_(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * progopt: the command line the config-reading programs share with
+ * OpenBSD's httpd and relayd: [-dnv] [-D macro=value] [-f file] [-r fd],
+ * plus -s dir for the programs around checkd's state directory.
+ */
+#ifndef PROGOPT_H
+#define PROGOPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { PROGOPT_DEFINES_MAX = 64 };
+
+struct progopt {
+	const char	*conffile;
+	const char	*statedir;	/* -s; NULL where not accepted */
+	int		 check;		/* -n count: 1 check, 2 also dump */
+	int		 verbose;	/* -v count */
+	bool		 debug;		/* -d: accepted, we never detach */
+	int		 readyfd;	/* -r: s6 readiness descriptor, or -1 */
+	const char	*defines[PROGOPT_DEFINES_MAX];
+	size_t		 ndefines;
+};
+
+/*
+ * Parse argv.  deffile is the default -f; defstatedir non-NULL enables
+ * -s with that default.  Bad usage prints usage and exits DIE_USAGE.
+ */
+void	progopt_parse(struct progopt *, int, char **, const char *deffile,
+	    const char *defstatedir);
+
+#endif
