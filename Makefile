@@ -68,6 +68,7 @@ bin/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 
 fuzz: $(FUZZ_BIN)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+export FUZZ_SECONDS
 
 # Static analysers: all must be clean.
 analyse:

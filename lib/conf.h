@@ -36,6 +36,7 @@ enum {
 	CONF_BLOCK_DEPTH = 16,		/* nested braces (grammars need 3) */
 	CONF_ERROR_MAX = 1024
 };
+#define CONF_INCLUDE_DEPTH_TEXT "16"	/* for messages */
 
 enum conf_tok {
 	CT_EOF,		/* end of the top-level file */

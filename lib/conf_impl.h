@@ -58,6 +58,8 @@ struct conf {
 void		 lex_token(struct conf *, struct lookahead *);
 const char	*lex_file_name(const struct conf *);
 int		 lex_line(const struct conf *);
+bool		 lex_open_file(struct conf *, const char *,
+		    const struct conf_token *);
 bool		 lex_is_keyword(const struct conf *, const char *);
 void		 lex_error_at(struct conf *, const char *, int, const char *,
 		    ...) __attribute__((format(printf, 4, 5)));

@@ -387,8 +387,26 @@ lex_token(struct conf *c, struct lookahead *la)
 
 /* Files */
 
+/*
+ * Errors about a file are reported at the include statement that named
+ * it, or without a position for the top-level file.
+ */
+static void
+file_error(struct conf *c, const struct conf_token *at, const char *fmt,
+    const char *path, const char *detail)
+{
+	char msg[CONF_ERROR_MAX];
+
+	(void)snprintf(msg, sizeof(msg), fmt, path, detail);
+	if (at != NULL)
+		lex_error_at(c, at->file, at->line, "%s", msg);
+	else
+		conf_error(c, "%s", msg);
+}
+
 static bool
-read_whole(struct conf *c, int fd, const char *path, struct input *in)
+read_whole(struct conf *c, int fd, const char *path, struct input *in,
+    const struct conf_token *at)
 {
 	struct stat st;
 	char *buf;
@@ -396,15 +414,15 @@ read_whole(struct conf *c, int fd, const char *path, struct input *in)
 	ssize_t n;
 
 	if (fstat(fd, &st) == -1) {
-		conf_error(c, "%s: %s", path, strerror(errno));
+		file_error(c, at, "%s: %s", path, strerror(errno));
 		return false;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		conf_error(c, "%s: not a regular file", path);
+		file_error(c, at, "%s: not a regular file%s", path, "");
 		return false;
 	}
 	if (st.st_size > CONF_FILE_MAX) {
-		conf_error(c, "%s: file too large", path);
+		file_error(c, at, "%s: file too large%s", path, "");
 		return false;
 	}
 	buf = arena_alloc(c->arena, (size_t)st.st_size + 1);
@@ -413,7 +431,7 @@ read_whole(struct conf *c, int fd, const char *path, struct input *in)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			conf_error(c, "%s: %s", path, strerror(errno));
+			file_error(c, at, "%s: %s", path, strerror(errno));
 			return false;
 		}
 		if (n == 0)
@@ -442,26 +460,33 @@ already_reading(const struct conf *c, const struct input *f)
 bool
 conf_open_file(struct conf *c, const char *path)
 {
+	return lex_open_file(c, path, NULL);
+}
+
+bool
+lex_open_file(struct conf *c, const char *path, const struct conf_token *at)
+{
 	struct input *in;
 	int fd;
 	bool ok;
 
 	if (c->nfiles >= CONF_INCLUDE_DEPTH) {
-		conf_error(c, "%s: includes nested deeper than %d", path,
-		    CONF_INCLUDE_DEPTH);
+		file_error(c, at, "%s: includes nested deeper than %s", path,
+		    CONF_INCLUDE_DEPTH_TEXT);
 		return false;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		conf_error(c, "%s: %s", path, strerror(errno));
+		file_error(c, at, "%s: %s", path, strerror(errno));
 		return false;
 	}
 	in = arena_alloc(c->arena, sizeof(*in));
-	ok = read_whole(c, fd, path, in);
+	ok = read_whole(c, fd, path, in, at);
 	(void)close(fd);
 	if (!ok)
 		return false;
 	if (already_reading(c, in)) {
-		conf_error(c, "include cycle: %s is already being read", path);
+		file_error(c, at, "include cycle: %s is already being read%s",
+		    path, "");
 		return false;
 	}
 	in->kind = INPUT_FILE;

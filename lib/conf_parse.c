@@ -430,6 +430,7 @@ void
 conf_include(struct conf *c)
 {
 	const struct conf_token *t = conf_peek(c);
+	struct conf_token at;
 	char *path;
 
 	if (t->kind != CT_QUOTED && t->kind != CT_WORD) {
@@ -438,6 +439,7 @@ conf_include(struct conf *c)
 		return;
 	}
 	path = arena_strndup(c->arena, t->text, t->len);
+	at = *t;
 	/*
 	 * The file name is the last token of the statement: the newline
 	 * after it must be taken before the new file is pushed, or it would
@@ -450,7 +452,7 @@ conf_include(struct conf *c)
 		return;
 	}
 	c->nla = 0;	/* drop the newline; nothing was read past it */
-	(void)conf_open_file(c, path);
+	(void)lex_open_file(c, path, &at);
 }
 
 void
