@@ -82,12 +82,17 @@ analyse:
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN5) $(MAN8)
 
-check: all unit $(FUZZ_BIN) analyse lint-man
+# check and run begin with setup, so that on a fresh machine each of them
+# is the one command needed.
+check: setup
+	$(MAKE) all unit $(FUZZ_BIN)
+	$(MAKE) analyse lint-man
 	sh tests/run.sh
 
 test: check
 
-run: all
+run: setup
+	$(MAKE) all
 	sh tools/run.sh
 
 install: all

@@ -97,9 +97,9 @@ bool		 conf_is(struct conf *, const char *kw);
 bool		 conf_accept(struct conf *, const char *kw);
 /* Same, or fail with "expected 'kw'". */
 bool		 conf_expect(struct conf *, const char *kw);
-bool		 conf_is_punct(struct conf *, int c);
-bool		 conf_accept_punct(struct conf *, int c);
-bool		 conf_expect_punct(struct conf *, int c);
+bool		 conf_is_punct(struct conf *, int ch);
+bool		 conf_accept_punct(struct conf *, int ch);
+bool		 conf_expect_punct(struct conf *, int ch);
 
 /*
  * A string argument (word that is not a keyword, or quoted), copied into

@@ -18,9 +18,9 @@ enum die_code {
 extern const char *progname;
 
 _Noreturn void	die(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+		    __attribute__((noreturn, format(printf, 2, 3)));
 _Noreturn void	die_sys(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+		    __attribute__((noreturn, format(printf, 2, 3)));
 void		warnx_(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 
