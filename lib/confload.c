@@ -2,6 +2,7 @@
 
 #include "confload.h"
 #include "die.h"
+#include "progopt.h"
 
 static void *
 run_grammar(struct conf *c, const struct grammar *g, const char **error)
@@ -71,4 +72,15 @@ conf_load_or_exit(struct arena *a, const struct grammar *g, const char *path,
 	if (fflush(stdout) == EOF)
 		die_sys(DIE_SYS, "stdout");
 	exit(0);
+}
+
+void *
+conf_program_start(struct progopt *opt, int argc, char **argv,
+    const char *name, const struct grammar *g, const char *deffile,
+    const char *defstatedir)
+{
+	progname = name;
+	progopt_parse(opt, argc, argv, deffile, defstatedir);
+	return conf_load_or_exit(arena_new(), g, opt->conffile, opt->defines,
+	    opt->ndefines, opt->check);
 }

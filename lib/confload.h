@@ -45,4 +45,18 @@ void	*conf_load_or_exit(struct arena *, const struct grammar *,
 	    const char *path, const char *const *defines, size_t ndefines,
 	    int check);
 
+
+struct progopt;
+
+/*
+ * The start of main() for a program that reads a configuration file:
+ * sets progname, parses the command line (progopt.h) into *opt, loads
+ * the file with grammar g (exiting for -n and on error, as
+ * conf_load_or_exit) and returns the configuration, allocated in a new
+ * arena that lives as long as the program.
+ */
+void	*conf_program_start(struct progopt *opt, int argc, char **argv,
+	    const char *name, const struct grammar *g, const char *deffile,
+	    const char *defstatedir);
+
 #endif
