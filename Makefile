@@ -58,7 +58,7 @@ bin/unit/%: tests/unit/%.c $(LIB_SRC) $(wildcard lib/*.h) tests/unit/tap.h
 unit: $(UNIT_BIN)
 
 # libFuzzer drivers (clang only); `make fuzz` runs each for FUZZ_SECONDS.
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=bin/fuzz/%)
 bin/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)

@@ -1,11 +1,18 @@
 #!/bin/sh
-# The configuration parsers under libFuzzer with ASan and UBSan, for a
-# bounded time (FUZZ_SECONDS, default 20), seeded with every fixture:
-# the seeds alone replay the whole fixture corpus under the sanitizers.
+# Every libFuzzer driver (ASan and UBSan) for a bounded time, FUZZ_SECONDS
+# each (default 15), seeded from tests/fuzz/seeds and the configuration
+# fixtures: the seeds alone replay that corpus under the sanitizers.
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
-[ -x bin/fuzz/conf_fuzz ] || bail_out "build first (make check builds bin/fuzz)"
-out=$(sh tests/fuzz/run.sh "${FUZZ_SECONDS:-20}" bin/fuzz/conf_fuzz 2>&1)
-ok $? "conf_fuzz: no crash, leak or sanitizer report" || diag "$out"
-like "$out" "over [1-9][0-9]* seeds" "the corpus was seeded from the fixtures"
+for src in tests/fuzz/*_fuzz.c; do
+	name=$(basename "$src" .c)
+	if [ ! -x "bin/fuzz/$name" ]; then
+		fail "$name is built (make check builds bin/fuzz)"
+		continue
+	fi
+	out=$(sh tests/fuzz/run.sh "${FUZZ_SECONDS:-15}" "bin/fuzz/$name" 2>&1)
+	ok $? "$name: no crash, leak, sanitizer report or broken promise" ||
+	    diag "$out"
+	like "$out" "over [1-9][0-9]* seeds" "$name: the corpus was seeded"
+done
 done_testing

@@ -29,6 +29,7 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
+__attribute__((unused))
 static int
 is_str(const char *got, const char *want, const char *desc)
 {
