@@ -12,11 +12,24 @@ trap 'rm -rf "$tmp"' EXIT
 readers_httpd="httpd"
 readers_relayd="checkd relay redirectd routerd"
 
+# The warnings a good fixture declares, one "# warning: :LINE: text" line
+# each, as the programs print them.
+declared_warnings() {
+	sed -n 's/^# warning: \(:[0-9]*: \)\(.*\)/\1warning: \2/p' "$1" |
+	while IFS= read -r w; do
+		printf '%s%s\n' "$1" "$w"
+	done
+}
+
 check_good() {	# grammar file
+	want_warnings=$(declared_warnings "$2")
 	for prog in $(eval echo "\$readers_$1"); do
-		out=$("bin/$prog" -n -f "$2" 2>&1)
-		is "$out" "configuration OK" "$prog -n accepts $2" ||
-		    return
+		"bin/$prog" -n -f "$2" >"$tmp/out" 2>"$tmp/err"
+		ok $? "$prog -n accepts $2" || sed 's/^/# /' "$tmp/err" >&2
+		is "$(tail -n 1 "$tmp/err")" "configuration OK" \
+		    "$prog: configuration OK for $2"
+		is "$(grep ': warning: ' "$tmp/err")" "$want_warnings" \
+		    "$prog: the warnings $2 declares, and no other"
 	done
 	prog=${prog%% *}
 	"bin/$prog" -nn -f "$2" >"$tmp/dump1" 2>"$tmp/err1"
