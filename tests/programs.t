@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 synopsis() {
 	mandoc -Tascii "doc/$1.8" | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
-	    tr -s ' \n' '  ' | sed 's/^ *//; s/ *$//'
+	    tr -s ' \t\n' '   ' | sed 's/^ *//; s/ *$//'
 }
 
 for prog in httpd checkd relay redirectd routerd fcgi-bridge; do
@@ -39,16 +39,27 @@ for prog in httpd checkd relay redirectd routerd; do
 	is "$?" 1 "$prog: invalid -D macro name exits 1"
 	is "$err" "-D bad-name=1: invalid macro definition" \
 	    "$prog: invalid -D message"
-	err=$("bin/$prog" -n -f tests/conf/common/empty.inc 2>&1)
-	is "$err" "configuration OK" "$prog: an empty file is a valid configuration"
 done
 
+# As OpenBSD's daemons, a file that configures nothing is refused.
+err=$(bin/httpd -n -f tests/conf/common/empty.inc 2>&1)
+is "$err" "tests/conf/common/empty.inc:1: no server defined: nothing to do" \
+    "httpd: an empty file is refused"
 for prog in checkd relay redirectd routerd; do
-	"bin/$prog" -n -s "$tmp" -f tests/conf/common/empty.inc >/dev/null 2>&1
+	err=$("bin/$prog" -n -f tests/conf/common/empty.inc 2>&1)
+	is "$err" "tests/conf/common/empty.inc:1: no actions, nothing to do" \
+	    "$prog: an empty file is refused"
+	"bin/$prog" -n -s "$tmp" -f doc/examples/relayd.conf >/dev/null 2>&1
 	is "$?" 0 "$prog: accepts -s dir"
 done
-bin/httpd -n -s "$tmp" -f tests/conf/common/empty.inc >/dev/null 2>&1
+bin/httpd -n -s "$tmp" -f doc/examples/httpd.conf >/dev/null 2>&1
 is "$?" 100 "httpd: has no -s"
+
+# -D wins over the file's own definition of the macro.
+out=$(bin/httpd -nn -D ext_addr=127.0.0.9 -f doc/examples/httpd.conf 2>&1)
+like "$out" 'listen on "?127\.0\.0\.9"? port 8080' "httpd: -D overrides a macro"
+out=$(bin/checkd -nn -D web2=127.0.0.7 -f doc/examples/relayd.conf 2>&1)
+like "$out" '"127\.0\.0\.7"' "checkd: -D overrides a macro"
 
 bin/fcgi-bridge -t 0 >/dev/null 2>&1
 is "$?" 100 "fcgi-bridge: -t 0 is refused"

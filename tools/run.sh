@@ -23,5 +23,5 @@ echo
 echo "Normalized httpd configuration (httpd -nn):"
 bin/httpd -nn -f doc/examples/httpd.conf 2>&1 | sed 's/^/    /'
 echo
-echo "fcgi-bridge: $(bin/fcgi-bridge -Z 2>&1 | head -n 1)"
+echo "fcgi-bridge has no configuration file: $(bin/fcgi-bridge -Z 2>&1 | grep usage)"
 exit "$status"
