@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "hex.h"
 #include "http_chunked.h"
 
 /* 16 hex digits fill 64 bits; a longer size is an attack, not a body. */
@@ -10,18 +11,6 @@ http_chunked_init(struct http_chunked *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->state = CHUNK_SIZE;
-}
-
-static int
-hexval(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 static enum http_chunked_result
@@ -39,7 +28,7 @@ size_byte(struct http_chunked *c, unsigned char ch)
 
 	if (++c->line > HTTP_CHUNK_LINE_MAX)
 		return fail(c, "chunk size line too long");
-	if (c->state == CHUNK_SIZE && (v = hexval(ch)) >= 0) {
+	if (c->state == CHUNK_SIZE && (v = hex_digit(ch)) >= 0) {
 		if (++c->digits > CHUNK_SIZE_DIGITS_MAX)
 			return fail(c, "chunk size too large");
 		c->remaining = c->remaining << 4 | (uint64_t)v;

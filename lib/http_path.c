@@ -1,19 +1,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "hex.h"
 #include "http_path.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Length of the UTF-8 sequence starting at s (at most n bytes), or 0 if
@@ -66,8 +55,8 @@ percent_decode(const char *in, size_t len, char *out, size_t size,
 		if (ch == '%') {
 			if (len - i < 3)
 				return 400;
-			if ((hi = hexval(in[i + 1])) < 0 ||
-			    (lo = hexval(in[i + 2])) < 0)
+			if ((hi = hex_digit((unsigned char)in[i + 1])) < 0 ||
+			    (lo = hex_digit((unsigned char)in[i + 2])) < 0)
 				return 400;
 			ch = (unsigned char)(hi << 4 | lo);
 			i += 2;

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "hex.h"
 #include "relayd_conf_int.h"
 
 /* A string argument or the word nothing (send nothing): NULL for both. */
@@ -21,17 +22,6 @@ send_data(struct rd_parser *p, char **out)
 	if (**out == '\0')
 		*out = NULL;
 	return true;
-}
-
-static int
-hex_nibble(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = (char)tolower((unsigned char)ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
 }
 
 /* Binary checks compare bytes: the hex must decode exactly. */
@@ -58,8 +48,8 @@ hex_decode(struct rd_parser *p, const char *what, const char *hex,
 	}
 	*out = arena_alloc(p->a, n / 2 + 1);
 	for (i = 0; i < n; i += 2) {
-		hi = hex_nibble(hex[i]);
-		lo = hex_nibble(hex[i + 1]);
+		hi = hex_digit((unsigned char)hex[i]);
+		lo = hex_digit((unsigned char)hex[i + 1]);
 		if (hi < 0 || lo < 0) {
 			conf_error(p->c, "binary %s data is not hex: '%.64s'",
 			    what, hex);
