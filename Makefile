@@ -15,6 +15,9 @@ HARDEN	 = -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+# BearSSL: TLS and hashes; libcrypt (libxcrypt): password hashes of
+# htpasswd files (bcrypt, sha512crypt) without writing our own.
+LIBS	 = -lbearssl -lcrypt
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)
@@ -45,7 +48,7 @@ $(LIB_A): $(LIB_OBJ)
 
 .SECONDEXPANSION:
 bin/%: $$(addprefix bin/obj/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIB_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LIBS)
 
 # Unit tests and the parser corpus run under AddressSanitizer and
 # UndefinedBehaviorSanitizer: bugs in bounds show up as reports, not luck.
@@ -53,7 +56,8 @@ SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 bin/unit/%: tests/unit/%.c $(LIB_SRC) $(wildcard lib/*.h) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRC)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRC) \
+	    $(LIBS)
 
 unit: $(UNIT_BIN)
 
@@ -64,7 +68,7 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=bin/fuzz/%)
 bin/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	clang -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRC)
+	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LIBS)
 
 fuzz: $(FUZZ_BIN)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
