@@ -17,7 +17,7 @@ ALL_CFLAGS   = $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 # BearSSL: TLS and hashes; libcrypt (libxcrypt): password hashes of
 # htpasswd files (bcrypt, sha512crypt) without writing our own.
-LIBS	 = -lbearssl -lcrypt
+LIBS	 = -lbearssl -lcrypt -lseccomp
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)
@@ -62,7 +62,7 @@ bin/unit/%: tests/unit/%.c $(LIB_SRC) $(wildcard lib/*.h) tests/unit/tap.h
 unit: $(UNIT_BIN)
 
 # libFuzzer drivers (clang only); `make fuzz` runs each for FUZZ_SECONDS.
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 10
 FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=bin/fuzz/%)
 bin/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every libFuzzer driver (ASan and UBSan) for a bounded time, FUZZ_SECONDS
-# each (default 15), seeded from tests/fuzz/seeds and the configuration
+# each (default 10), seeded from tests/fuzz/seeds and the configuration
 # fixtures: the seeds alone replay that corpus under the sanitizers.
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
@@ -10,7 +10,7 @@ for src in tests/fuzz/*_fuzz.c; do
 		fail "$name is built (make check builds bin/fuzz)"
 		continue
 	fi
-	out=$(sh tests/fuzz/run.sh "${FUZZ_SECONDS:-15}" "bin/fuzz/$name" 2>&1)
+	out=$(sh tests/fuzz/run.sh "${FUZZ_SECONDS:-10}" "bin/fuzz/$name" 2>&1)
 	ok $? "$name: no crash, leak, sanitizer report or broken promise" ||
 	    diag "$out"
 	like "$out" "over [1-9][0-9]* seeds" "$name: the corpus was seeded"

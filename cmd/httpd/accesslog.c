@@ -1,0 +1,165 @@
+/*
+ * accesslog: one line per request in the server's (or location's) access
+ * log, in the style the configuration names, written with one write(2)
+ * so that lines from different workers never mix.  Requests that end in
+ * an error also get a line in the error log.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http_log.h"
+#include "http_path.h"
+#include "worker.h"
+
+enum { LOG_FIELD_MAX = 1024, LOG_LINE_MAX = 8192 };
+
+/* A header value as a C string, cut at LOG_FIELD_MAX; NULL if absent. */
+static const char *
+cstr(struct http_slice s, char *buf)
+{
+	size_t n = s.len < LOG_FIELD_MAX - 1 ? s.len : LOG_FIELD_MAX - 1;
+
+	if (s.ptr == NULL)
+		return NULL;
+	memcpy(buf, s.ptr, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static enum http_log_style
+style_of(enum httpd_log_style s)
+{
+	switch (s) {
+	case HTTPD_LOG_COMBINED:
+		return HTTP_LOG_COMBINED;
+	case HTTPD_LOG_FORWARDED:
+		return HTTP_LOG_FORWARDED;
+	case HTTPD_LOG_CONNECTION:
+		return HTTP_LOG_CONNECTION;
+	case HTTPD_LOG_COMMON:
+		break;
+	}
+	return HTTP_LOG_COMMON;
+}
+
+/* The canonical path, as OpenBSD logs it; the raw one if it has none. */
+static void
+log_path(const struct conn *c, struct http_log_entry *e, char *canon)
+{
+	const char *t = c->log.target.ptr, *q;
+	size_t len = c->log.target.len;
+
+	e->path = t != NULL ? t : "";
+	e->path_len = len;
+	if (t == NULL)
+		return;
+	if ((q = memchr(t, '?', len)) != NULL) {
+		e->query = q + 1;
+		e->query_len = len - (size_t)(q - t) - 1;
+		e->path_len = (size_t)(q - t);
+	}
+	if (http_path_canon(t, e->path_len, canon, HTTP_PATH_MAX) == 0) {
+		e->path = canon;
+		e->path_len = strlen(canon);
+	}
+}
+
+static void
+write_line(int fd, const char *line, size_t len)
+{
+	ssize_t n;
+
+	/* A full disk drops lines; serving goes on. */
+	if (fd != -1 && len > 0 && (n = write(fd, line, len)) != (ssize_t)len)
+		return;
+}
+
+/* Where each server and location logs, found once per worker. */
+void
+accesslog_init(struct worker *w)
+{
+	const struct httpd_server *s, *loc;
+
+	w->nlogmap = 0;
+	for (s = w->st->conf->servers; s != NULL; s = s->next)
+		for (loc = s; loc != NULL; loc = loc == s ? s->locations :
+		    loc->next) {
+			if (w->nlogmap == HTTPD_LOGMAP_MAX)
+				return;
+			w->logmap[w->nlogmap].srv = loc;
+			w->logmap[w->nlogmap].access =
+			    logfiles_fd(w->st, loc, false);
+			w->logmap[w->nlogmap++].error =
+			    logfiles_fd(w->st, loc, true);
+		}
+}
+
+static const struct logmap *
+logmap_find(const struct worker *w, const struct httpd_server *srv)
+{
+	static const struct logmap none = { NULL, -1, -1 };
+	size_t i;
+
+	for (i = 0; i < w->nlogmap; i++)
+		if (w->logmap[i].srv == srv)
+			return &w->logmap[i];
+	return &none;
+}
+
+/* The error log says what went wrong, one line per failed request. */
+static void
+error_line(const struct worker *w, const struct conn *c,
+    const struct httpd_server *srv, const struct http_log_entry *e, int fd)
+{
+	char line[LOG_LINE_MAX], path[LOG_FIELD_MAX * 3];
+	size_t n;
+	int len;
+
+	if (fd == -1)
+		return;
+	n = http_log_conn_path(path, sizeof(path), 0, e->path, e->path_len);
+	len = snprintf(line, sizeof(line), "server %s, client %s:%u, %s%s: "
+	    "%d %s\n", srv->name, c->peer, c->peer_port,
+	    e->method != NULL ? e->method : "-", n != (size_t)-1 ? path : "",
+	    e->status, http_status_text(e->status));
+	(void)w;
+	if (len > 0 && (size_t)len < sizeof(line))
+		write_line(fd, line, (size_t)len);
+}
+
+void
+accesslog_write(struct worker *w, struct conn *c)
+{
+	const struct httpd_server *srv = c->log.server != NULL ?
+	    c->log.server : c->listener->servers[0];
+	char ref[LOG_FIELD_MAX], ua[LOG_FIELD_MAX], xff[LOG_FIELD_MAX];
+	char xfp[LOG_FIELD_MAX], method[32], canon[HTTP_PATH_MAX];
+	char version[16], line[LOG_LINE_MAX];
+	struct http_log_entry e;
+	size_t n;
+
+	if (!srv->log.enabled || srv->log.style == HTTPD_LOG_CONNECTION)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.server_name = srv->name;
+	e.client_addr = c->peer;
+	e.remote_user = c->log.user[0] != '\0' ? c->log.user : NULL;
+	e.time = w->now;
+	e.gmtoff = w->gmtoff;
+	e.method = c->log.method.len < sizeof(method) ?
+	    cstr(c->log.method, method) : NULL;
+	log_path(c, &e, canon);
+	e.version = c->log.version.ptr != NULL ?
+	    cstr(c->log.version, version) : NULL;
+	e.status = c->log.status;
+	e.bytes = c->log.bytes;
+	e.referer = cstr(c->log.referer, ref);
+	e.user_agent = cstr(c->log.agent, ua);
+	e.forwarded_for = cstr(c->log.xff, xff);
+	e.forwarded_port = cstr(c->log.xfp, xfp);
+	n = http_log_format(line, sizeof(line), style_of(srv->log.style), &e);
+	write_line(logmap_find(w, srv)->access, line, n);
+	if (c->log.status >= 400)
+		error_line(w, c, srv, &e, logmap_find(w, srv)->error);
+}

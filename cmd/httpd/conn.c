@@ -1,0 +1,425 @@
+/*
+ * conn: a connection's life -- accept, read a request head, hand it to
+ * request.c, write the planned response, then keep alive, linger or
+ * close.  The loop is edge-triggered: each connection is registered once
+ * for input and output, and we read and write until the kernel says
+ * EAGAIN, remembering which way is ready.
+ */
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "worker.h"
+
+enum {
+	ACCEPT_BATCH = 64,
+	ACCEPT_PAUSE_MS = 100,	/* out of descriptors: wait, do not spin */
+	LINGER_MS = 2000	/* wait for the client's FIN after an error */
+};
+
+/* Buffers come from free lists; a free one holds the link to the next. */
+struct freebuf {
+	struct freebuf	*next;
+};
+
+static char *
+buf_get(char **list, size_t size)
+{
+	struct freebuf *f = (struct freebuf *)(void *)*list;
+
+	if (f != NULL) {
+		*list = (char *)f->next;
+		return (char *)f;
+	}
+	return malloc(size);
+}
+
+static void
+buf_put(char **list, char **b)
+{
+	struct freebuf *f = (struct freebuf *)(void *)*b;
+
+	if (f == NULL)
+		return;
+	f->next = (struct freebuf *)(void *)*list;
+	*list = *b;
+	*b = NULL;
+}
+
+char *
+conn_buffer(struct worker *w, bool input)
+{
+	return input ? buf_get(&w->free_in, HTTPD_INBUF) :
+	    buf_get(&w->free_out, HTTPD_OUTBUF);
+}
+
+static const struct httpd_server *
+default_server(const struct conn *c)
+{
+	return c->listener->servers[0];
+}
+
+static void
+set_deadline(struct worker *w, struct conn *c, long long seconds)
+{
+	c->deadline = w->now_ms + seconds * 1000;
+}
+
+static void
+release_response(struct worker *w, struct conn *c)
+{
+	if (c->file != -1) {
+		(void)close(c->file);
+		c->file = -1;
+	}
+	free(c->heap);
+	c->heap = NULL;
+	c->nsegs = c->seg = 0;
+	c->segoff = 0;
+	c->outlen = c->outoff = 0;
+	buf_put(&w->free_out, &c->out);
+}
+
+void
+conn_close(struct worker *w, struct conn *c)
+{
+	if (c->state == CONN_FREE)
+		return;
+	release_response(w, c);
+	buf_put(&w->free_in, &c->in);
+	(void)close(c->fd);
+	c->fd = -1;
+	c->state = CONN_FREE;
+	c->next = w->free_conns;
+	w->free_conns = c;
+	w->nconns--;
+}
+
+static void
+peer_text(struct conn *c, const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		(void)inet_ntop(AF_INET6, &s6->sin6_addr, c->peer,
+		    sizeof(c->peer));
+		c->peer_port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		(void)inet_ntop(AF_INET, &s4->sin_addr, c->peer,
+		    sizeof(c->peer));
+		c->peer_port = ntohs(s4->sin_port);
+	}
+}
+
+static void
+start_conn(struct worker *w, const struct listener *l, int fd,
+    const struct sockaddr_storage *ss)
+{
+	struct conn *c = w->free_conns;
+	struct epoll_event ev;
+	int one = 1;
+
+	w->free_conns = c->next;
+	w->nconns++;
+	memset(&c->log, 0, sizeof(c->log));
+	c->fd = fd;
+	c->listener = l;
+	c->state = CONN_READING;
+	c->inlen = c->used = 0;
+	c->nrequests = 0;
+	c->keep_alive = true;
+	c->readable = c->writable = false;
+	peer_text(c, ss);
+	/* Headers and small bodies go out at once, never held by Nagle. */
+	if (default_server(c)->tcp.nodelay != HTTPD_OFF)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+	set_deadline(w, c, default_server(c)->connection.request_timeout);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+	ev.data.u64 = (uint64_t)(c - w->conns);
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		conn_close(w, c);
+}
+
+void
+conn_accept(struct worker *w, const struct listener *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, i;
+
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		if (w->free_conns == NULL) {
+			worker_pause_accept(w, ACCEPT_PAUSE_MS);
+			return;
+		}
+		len = sizeof(ss);
+		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				worker_pause_accept(w, ACCEPT_PAUSE_MS);
+			return;	/* EAGAIN: another worker took it */
+		}
+		start_conn(w, l, fd, &ss);
+	}
+}
+
+/* Read what the kernel has; false if the connection is finished. */
+static bool
+read_input(struct worker *w, struct conn *c)
+{
+	ssize_t n;
+
+	if (c->in == NULL && (c->in = buf_get(&w->free_in, HTTPD_INBUF)) ==
+	    NULL)
+		return false;
+	while (c->readable && c->inlen < HTTPD_INBUF) {
+		n = read(c->fd, c->in + c->inlen, HTTPD_INBUF - c->inlen);
+		if (n > 0) {
+			c->inlen += (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return false;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			c->readable = false;
+		else if (errno != EINTR)
+			return false;
+	}
+	return true;
+}
+
+static void
+begin_response(struct worker *w, struct conn *c)
+{
+	c->state = CONN_WRITING;
+	set_deadline(w, c, default_server(c)->connection.timeout);
+}
+
+/* A complete head or a verdict on it; false: wait for more bytes. */
+static bool
+parse_head(struct worker *w, struct conn *c)
+{
+	switch (http_request_parse(c->in, c->inlen, &w->req)) {
+	case HTTP_PARSE_MORE:
+		if (c->inlen < HTTPD_INBUF)
+			return false;
+		c->keep_alive = false;
+		begin_response(w, c);
+		resp_error(w, c, HTTP_STATUS_HEADERS_TOO_LARGE, NULL);
+		return true;
+	case HTTP_PARSE_ERROR:
+		c->keep_alive = false;
+		c->used = c->inlen;
+		begin_response(w, c);
+		c->log.method.ptr = NULL;
+		resp_error(w, c, (int)w->req.status, NULL);
+		return true;
+	case HTTP_PARSE_DONE:
+		break;
+	}
+	c->used = w->req.head_len;
+	begin_response(w, c);
+	request_route(w, c);
+	return true;
+}
+
+/* Send the head, then each segment; false if the peer is gone. */
+static bool
+write_output(struct conn *c)
+{
+	struct seg *s;
+	ssize_t n;
+	off_t off;
+	size_t want;
+	int more;
+
+	while (c->writable) {
+		if (c->outoff < c->outlen) {
+			more = c->seg < c->nsegs ? MSG_MORE : 0;
+			n = send(c->fd, c->out + c->outoff,
+			    c->outlen - c->outoff, MSG_NOSIGNAL | more);
+			if (n >= 0)
+				c->outoff += (size_t)n;
+		} else if (c->seg < c->nsegs) {
+			s = &c->segs[c->seg];
+			want = s->len - c->segoff > (1u << 30) ? (1u << 30) :
+			    (size_t)(s->len - c->segoff);
+			if (s->mem != NULL)
+				n = send(c->fd, s->mem + c->segoff, want,
+				    MSG_NOSIGNAL | (c->seg + 1 < c->nsegs ?
+				    MSG_MORE : 0));
+			else {
+				off = (off_t)(s->off + c->segoff);
+				n = sendfile(c->fd, c->file, &off, want);
+			}
+			if (n > 0) {
+				c->segoff += (uint64_t)n;
+				c->log.bytes += (uint64_t)n;
+			}
+			if (n == 0 && s->mem == NULL)
+				return false;	/* the file shrank under us */
+			if (c->segoff == s->len) {
+				c->seg++;
+				c->segoff = 0;
+			}
+		} else
+			return true;
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				c->writable = false;
+			else if (errno != EINTR)
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool
+response_sent(const struct conn *c)
+{
+	return c->outoff == c->outlen && c->seg == c->nsegs;
+}
+
+/* After an error the client may still be sending: read it to its FIN. */
+static void
+start_linger(struct worker *w, struct conn *c)
+{
+	(void)shutdown(c->fd, SHUT_WR);
+	c->state = CONN_LINGER;
+	c->deadline = w->now_ms + LINGER_MS;
+}
+
+static void
+finish_response(struct worker *w, struct conn *c)
+{
+	accesslog_write(w, c);
+	release_response(w, c);
+	c->nrequests++;
+	if (!c->keep_alive || w->draining) {
+		start_linger(w, c);
+		return;
+	}
+	/* Keep what was pipelined behind this request. */
+	memmove(c->in, c->in + c->used, c->inlen - c->used);
+	c->inlen -= c->used;
+	c->used = 0;
+	if (c->inlen == 0)
+		buf_put(&w->free_in, &c->in);
+	memset(&c->log, 0, sizeof(c->log));
+	c->state = CONN_READING;
+	set_deadline(w, c, default_server(c)->connection.request_timeout);
+}
+
+static void
+linger(struct worker *w, struct conn *c)
+{
+	char sink[4096];
+	ssize_t n;
+
+	while ((n = read(c->fd, sink, sizeof(sink))) > 0)
+		;
+	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+		conn_close(w, c);
+	else
+		c->readable = false;
+}
+
+static void
+conn_run(struct worker *w, struct conn *c)
+{
+	for (;;) {
+		switch (c->state) {
+		case CONN_READING:
+			if (c->readable && !read_input(w, c)) {
+				conn_close(w, c);
+				return;
+			}
+			if (c->inlen == 0 || !parse_head(w, c))
+				return;
+			break;
+		case CONN_WRITING:
+			if (!write_output(c)) {
+				conn_close(w, c);
+				return;
+			}
+			if (!response_sent(c))
+				return;
+			finish_response(w, c);
+			break;
+		case CONN_LINGER:
+			if (c->readable)
+				linger(w, c);
+			return;
+		case CONN_FREE:
+			return;
+		}
+	}
+}
+
+void
+conn_event(struct worker *w, struct conn *c, uint32_t events)
+{
+	if (c->state == CONN_FREE)
+		return;
+	if (events & EPOLLERR) {
+		conn_close(w, c);
+		return;
+	}
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
+		c->readable = true;
+	if (events & (EPOLLOUT | EPOLLHUP))
+		c->writable = true;
+	conn_run(w, c);
+}
+
+void
+conn_timeouts(struct worker *w)
+{
+	struct conn *c;
+	size_t i;
+
+	for (i = 0; i < HTTPD_CONNS_MAX; i++) {
+		c = &w->conns[i];
+		if (c->state == CONN_FREE || c->deadline > w->now_ms)
+			continue;
+		/* A request begun but not finished in time: say so. */
+		if (c->state == CONN_READING && c->inlen > 0) {
+			c->keep_alive = false;
+			c->used = c->inlen;
+			begin_response(w, c);
+			resp_error(w, c, 408, NULL);
+			c->writable = true;
+			conn_run(w, c);
+			if (c->state != CONN_FREE)
+				c->deadline = w->now_ms + LINGER_MS;
+			continue;
+		}
+		conn_close(w, c);
+	}
+}
+
+void
+conn_drain_idle(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < HTTPD_CONNS_MAX; i++)
+		if (w->conns[i].state == CONN_READING && w->conns[i].inlen == 0)
+			conn_close(w, &w->conns[i]);
+}

@@ -1,0 +1,421 @@
+/*
+ * file: answer a request with a file, a directory listing or a redirect
+ * to the directory's slash.  Files are opened with openat2(2) and
+ * RESOLVE_BENEATH relative to the root's descriptor: a symbolic link
+ * that leads out of the root fails in the kernel, whatever the path says.
+ * The head is built once per response; the body is sent with sendfile.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/openat2.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "autoindex.h"
+#include "http_date.h"
+#include "http_range.h"
+#include "worker.h"
+
+static int
+open_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how;
+	const char *rel = path;
+
+	while (*rel == '/')
+		rel++;
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC | O_NOCTTY);
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, dirfd, *rel == '\0' ? "." : rel, &how,
+	    sizeof(how));
+}
+
+/* The root directory of a server, opened once per worker. */
+static int
+root_fd(struct worker *w, const char *root)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < w->nroots; i++)
+		if (w->roots[i] == root || strcmp(w->roots[i], root) == 0)
+			return w->root_fds[i];
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || w->nroots == sizeof(w->roots) / sizeof(w->roots[0]))
+		return fd;
+	w->roots[w->nroots] = root;
+	w->root_fds[w->nroots++] = fd;
+	return fd;
+}
+
+static int
+errno_status(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		return 404;
+	case EACCES:
+	case EPERM:
+	case EXDEV:	/* would leave the root */
+	case ELOOP:
+		return 403;
+	case ENAMETOOLONG:
+		return 414;
+	case EMFILE:
+	case ENFILE:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+bool
+file_exists(struct worker *w, const struct httpd_server *srv, const char *path)
+{
+	int rfd = root_fd(w, srv->root), fd;
+
+	if (rfd == -1 || (fd = open_beneath(rfd, path, O_PATH)) == -1)
+		return false;
+	(void)close(fd);
+	return true;
+}
+
+/* ETag from modification time and size: changes when the file does. */
+static void
+make_etag(const struct stat *st, char *out, size_t size)
+{
+	(void)snprintf(out, size, "\"%llx-%llx\"",
+	    (unsigned long long)st->st_mtim.tv_sec,
+	    (unsigned long long)st->st_size);
+}
+
+static bool
+etag_listed(struct http_slice list, const char *etag)
+{
+	size_t elen = strlen(etag), i = 0;
+	const char *p;
+
+	/* Weak comparison, as If-None-Match uses (RFC 9110 13.1.2). */
+	while (i < list.len) {
+		p = list.ptr + i;
+		if (*p == '*')
+			return true;
+		if (list.len - i >= 2 && p[0] == 'W' && p[1] == '/') {
+			p += 2;
+			i += 2;
+		}
+		if (list.len - i >= elen && memcmp(p, etag, elen) == 0)
+			return true;
+		while (i < list.len && list.ptr[i] != ',')
+			i++;
+		while (i < list.len && (list.ptr[i] == ',' ||
+		    list.ptr[i] == ' ' || list.ptr[i] == '\t'))
+			i++;
+	}
+	return false;
+}
+
+static struct http_slice
+field(const struct worker *w, const char *name)
+{
+	const struct http_header *h = http_request_header(&w->req, name);
+	struct http_slice none = { NULL, 0 };
+
+	return h != NULL ? h->value : none;
+}
+
+static bool
+not_modified(const struct worker *w, const struct stat *st, const char *etag)
+{
+	struct http_slice inm = field(w, "If-None-Match");
+	struct http_slice ims = field(w, "If-Modified-Since");
+	time_t t;
+
+	if (inm.ptr != NULL)
+		return etag_listed(inm, etag);
+	return ims.ptr != NULL && http_date_parse(ims.ptr, ims.len, &t) &&
+	    st->st_mtim.tv_sec <= t;
+}
+
+/* If-Range holds the current validator: only then is Range honoured. */
+static bool
+if_range_holds(const struct worker *w, const struct stat *st, const char *etag,
+    const char *lastmod)
+{
+	struct http_slice ir = field(w, "If-Range");
+
+	if (ir.ptr == NULL)
+		return true;
+	if (ir.len > 0 && ir.ptr[0] == '"')
+		return ir.len == strlen(etag) && memcmp(ir.ptr, etag, ir.len) == 0;
+	(void)st;
+	return ir.len == strlen(lastmod) && memcmp(ir.ptr, lastmod, ir.len) == 0;
+}
+
+static bool
+validators(struct conn *c, const char *type, const char *etag,
+    const char *lastmod, bool gzip)
+{
+	return (type == NULL || resp_header(c, "Content-Type", "%s", type)) &&
+	    resp_header(c, "Last-Modified", "%s", lastmod) &&
+	    resp_header(c, "ETag", "%s", etag) &&
+	    (!gzip || (resp_header(c, "Content-Encoding", "gzip") &&
+	    resp_header(c, "Vary", "Accept-Encoding")));
+}
+
+static void
+fail_head(struct worker *w, struct conn *c)
+{
+	release_file(c);
+	resp_error(w, c, 500, NULL);
+}
+
+/* One range, or several as multipart/byteranges (RFC 9110 14.6). */
+static void
+send_ranges(struct worker *w, struct conn *c, int fd, const struct stat *st,
+    const char *type, const struct http_range *r, size_t n, bool head)
+{
+	static const char boundary[] = "3d6b6a416f9b5e0c";
+	uint64_t size = (uint64_t)st->st_size, total = 0;
+	size_t i, off = 0, cap = n * 160 + 64;
+	char *parts;
+
+	if (n == 1) {
+		if (!resp_header(c, "Content-Range", "bytes %llu-%llu/%llu",
+		    (unsigned long long)r[0].first,
+		    (unsigned long long)r[0].last, (unsigned long long)size) ||
+		    !resp_header(c, "Content-Length", "%llu",
+		    (unsigned long long)(r[0].last - r[0].first + 1)) ||
+		    !resp_end_head(c)) {
+			fail_head(w, c);
+			return;
+		}
+		if (!head)
+			resp_add_file(c, fd, r[0].first,
+			    r[0].last - r[0].first + 1);
+		return;
+	}
+	if ((parts = malloc(cap)) == NULL) {
+		fail_head(w, c);
+		return;
+	}
+	c->heap = parts;
+	/* Part heads live in one heap block; the ranges come from the file. */
+	for (i = 0; i < n; i++) {
+		int len = snprintf(parts + off, cap - off, "%s--%s\r\n"
+		    "Content-Type: %s\r\nContent-Range: bytes %llu-%llu/%llu"
+		    "\r\n\r\n", i == 0 ? "" : "\r\n", boundary, type,
+		    (unsigned long long)r[i].first,
+		    (unsigned long long)r[i].last, (unsigned long long)size);
+
+		if (!head) {
+			resp_add_mem(c, parts + off, (size_t)len);
+			resp_add_file(c, fd, r[i].first,
+			    r[i].last - r[i].first + 1);
+		}
+		total += (uint64_t)len + r[i].last - r[i].first + 1;
+		off += (size_t)len;
+	}
+	i = (size_t)snprintf(parts + off, cap - off, "\r\n--%s--\r\n", boundary);
+	if (!head)
+		resp_add_mem(c, parts + off, i);
+	total += i;
+	if (!resp_header(c, "Content-Type",
+	    "multipart/byteranges; boundary=%s", boundary) ||
+	    !resp_header(c, "Content-Length", "%llu",
+	    (unsigned long long)total) || !resp_end_head(c))
+		fail_head(w, c);
+}
+
+static void
+send_file(struct worker *w, struct conn *c, int fd, const struct stat *st,
+    const char *type, bool gzip)
+{
+	const struct http_request *r = &w->req;
+	struct http_range ranges[HTTP_RANGES_MAX];
+	struct http_slice range = field(w, "Range");
+	char etag[48], lastmod[HTTP_DATE_LEN + 1];
+	bool head = r->method == HTTP_METHOD_HEAD;
+	size_t n = 0;
+	enum http_range_result rr = HTTP_RANGE_IGNORE;
+
+	make_etag(st, etag, sizeof(etag));
+	http_date_format(st->st_mtim.tv_sec, lastmod);
+	c->file = fd;
+	if (not_modified(w, st, etag)) {
+		if (!resp_head(w, c, 304) ||
+		    !resp_header(c, "Last-Modified", "%s", lastmod) ||
+		    !resp_header(c, "ETag", "%s", etag) || !resp_end_head(c))
+			fail_head(w, c);
+		return;
+	}
+	if (range.ptr != NULL && r->method == HTTP_METHOD_GET &&
+	    if_range_holds(w, st, etag, lastmod))
+		rr = http_range_parse(range.ptr, range.len,
+		    (uint64_t)st->st_size, ranges, &n);
+	if (rr == HTTP_RANGE_UNSATISFIABLE) {
+		release_file(c);
+		resp_error_range(w, c, (uint64_t)st->st_size);
+		return;
+	}
+	if (!resp_head(w, c, rr == HTTP_RANGE_PARTIAL ? 206 : 200) ||
+	    !validators(c, rr == HTTP_RANGE_PARTIAL && n > 1 ? NULL : type,
+	    etag, lastmod, gzip) || !resp_header(c, "Accept-Ranges", "bytes")) {
+		fail_head(w, c);
+		return;
+	}
+	if (rr == HTTP_RANGE_PARTIAL) {
+		send_ranges(w, c, fd, st, type, ranges, n, head);
+		return;
+	}
+	if (!resp_header(c, "Content-Length", "%llu",
+	    (unsigned long long)st->st_size) || !resp_end_head(c)) {
+		fail_head(w, c);
+		return;
+	}
+	if (!head)
+		resp_add_file(c, fd, 0, (uint64_t)st->st_size);
+}
+
+static bool
+accepts_gzip(const struct worker *w)
+{
+	struct http_slice ae = field(w, "Accept-Encoding");
+	size_t i;
+
+	for (i = 0; ae.ptr != NULL && i + 4 <= ae.len; i++)
+		if (strncasecmp(ae.ptr + i, "gzip", 4) == 0)
+			return true;
+	return false;
+}
+
+/* gzip-static: file.gz next to the file, for clients that accept it. */
+static int
+open_gzip(struct worker *w, int rfd, const char *path, struct stat *st)
+{
+	char gz[HTTPD_PATH_MAX + 4];
+	int fd;
+
+	if ((size_t)snprintf(gz, sizeof(gz), "%s.gz", path) >= sizeof(gz) ||
+	    (fd = open_beneath(rfd, gz, O_RDONLY)) == -1)
+		return -1;
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+		(void)close(fd);
+		return -1;
+	}
+	(void)w;
+	return fd;
+}
+
+static void
+serve_regular(struct worker *w, struct conn *c, const struct httpd_server *srv,
+    int rfd, int fd, struct stat *st, const char *path)
+{
+	const struct httpd_media *m = mime_lookup(w, srv, path);
+	char type[HTTPD_MEDIA_TYPE_MAX + HTTPD_MEDIA_NAME_MAX + 2];
+	struct stat gst;
+	int gfd;
+
+	(void)snprintf(type, sizeof(type), "%s/%s", m->type, m->subtype);
+	if (srv->gzip_static && accepts_gzip(w) &&
+	    (gfd = open_gzip(w, rfd, path, &gst)) != -1) {
+		(void)close(fd);
+		send_file(w, c, gfd, &gst, type, true);
+		return;
+	}
+	send_file(w, c, fd, st, type, false);
+}
+
+static void
+redirect_slash(struct worker *w, struct conn *c, const char *path,
+    struct http_slice query)
+{
+	char loc[HTTPD_PATH_MAX * 3 + 2];
+	size_t n;
+
+	n = url_encode_path(loc, sizeof(loc) - 2, path, strlen(path));
+	if (n == (size_t)-1) {
+		resp_error(w, c, 414, NULL);
+		return;
+	}
+	loc[n++] = '/';
+	loc[n] = '\0';
+	if (query.ptr != NULL && n + query.len + 2 < sizeof(loc)) {
+		loc[n++] = '?';
+		memcpy(loc + n, query.ptr, query.len);
+		loc[n + query.len] = '\0';
+	}
+	resp_error(w, c, 301, loc);
+}
+
+static void
+serve_directory(struct worker *w, struct conn *c, const struct httpd_server *srv,
+    int rfd, int dfd, const char *path)
+{
+	char index[HTTPD_PATH_MAX + 1];
+	struct stat st;
+	int fd;
+
+	if (srv->index != NULL && (size_t)snprintf(index, sizeof(index),
+	    "%s%s", path, srv->index) < sizeof(index) &&
+	    (fd = open_beneath(rfd, index, O_RDONLY)) != -1) {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			(void)close(dfd);
+			serve_regular(w, c, srv, rfd, fd, &st, index);
+			return;
+		}
+		(void)close(fd);
+	}
+	if (srv->auto_index) {
+		listing_serve(w, c, dfd, path);
+		return;
+	}
+	(void)close(dfd);
+	resp_error(w, c, 403, NULL);
+}
+
+void
+file_serve(struct worker *w, struct conn *c, const struct httpd_server *srv,
+    const char *path, struct http_slice query)
+{
+	struct stat st;
+	int rfd, fd;
+
+	if ((rfd = root_fd(w, srv->root)) == -1) {
+		resp_error(w, c, errno_status(errno), NULL);
+		return;
+	}
+	if ((fd = open_beneath(rfd, path, O_RDONLY | O_NONBLOCK)) == -1) {
+		resp_error(w, c, errno_status(errno), NULL);
+		return;
+	}
+	if (fstat(fd, &st) == -1) {
+		(void)close(fd);
+		resp_error(w, c, 500, NULL);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (path[strlen(path) - 1] != '/') {
+			(void)close(fd);
+			redirect_slash(w, c, path, query);
+			return;
+		}
+		serve_directory(w, c, srv, rfd, fd, path);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		resp_error(w, c, 403, NULL);
+		return;
+	}
+	serve_regular(w, c, srv, rfd, fd, &st, path);
+}

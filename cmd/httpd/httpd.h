@@ -1,0 +1,81 @@
+/*
+ * httpd: what the files of the program share.  A root parent (main.c)
+ * reads the configuration, binds the listeners (listen.c), opens the log
+ * files, and starts `prefork` workers (worker.c) that drop privileges and
+ * serve with one epoll loop each (conn.c, request.c, file.c).
+ */
+#ifndef HTTPD_H
+#define HTTPD_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http_request.h"
+#include "httpd_conf.h"
+#include "privdrop.h"
+
+enum {
+	HTTPD_LISTENERS_MAX = 64,
+	HTTPD_LOGFILES_MAX = 64,
+	HTTPD_CONNS_MAX = 1024,		/* per worker, as OpenBSD's max clients */
+	HTTPD_INBUF = 16384 + 512,	/* request line + header fields + slack */
+	HTTPD_OUTBUF = 4096,		/* response head and small bodies */
+	HTTPD_SEGS_MAX = 2 * 4 + 2,	/* multipart: part heads and ranges */
+	HTTPD_DRAIN_SECONDS = 30	/* SIGTERM: longest wait for requests */
+};
+
+/* One bound socket and the servers that listen on it, first = default. */
+struct listener {
+	int			 fd;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	bool			 tls;
+	const struct httpd_server *servers[32];
+	size_t			 nservers;
+};
+
+/* A log file opened by the parent, shared by the workers. */
+struct logfile {
+	char	 path[4096];
+	int	 fd;
+};
+
+/* Everything a generation of workers serves from. */
+struct httpd_state {
+	char			 error[512];	/* why a setup step failed */
+	const struct httpd_conf	*conf;
+	struct listener		 listeners[HTTPD_LISTENERS_MAX];
+	size_t			 nlisteners;
+	struct logfile		 logs[HTTPD_LOGFILES_MAX];
+	size_t			 nlogs;
+	struct privdrop_user	 user;
+	int			 verbose;
+};
+
+/*
+ * Setup steps report failure in st->error and return false: at start the
+ * parent dies with it, on reload it logs it and keeps the old state.
+ */
+bool	setup_fail(struct httpd_state *, bool with_errno, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* listen.c */
+bool	listen_setup(struct httpd_state *, const struct httpd_state *old);
+void	listen_close_new(struct httpd_state *, const struct httpd_state *old);
+void	listen_close_unused(const struct httpd_state *old,
+	    const struct httpd_state *cur);
+
+/* logfiles.c */
+bool	logfiles_open(struct httpd_state *);
+void	logfiles_close(struct httpd_state *);
+int	logfiles_fd(const struct httpd_state *, const struct httpd_server *,
+	    bool error);
+
+/* worker.c */
+_Noreturn void	worker_main(struct httpd_state *, int id);
+
+#endif

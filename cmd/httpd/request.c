@@ -1,0 +1,409 @@
+/*
+ * request: route one parsed request -- pick the server by Host, clean the
+ * path, find the location, apply block, rewrite and authentication, and
+ * hand what is left to file.c.  Every refusal becomes a response here;
+ * nothing below sees a request that should not reach the file system.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_path.h"
+#include "patterns.h"
+#include "worker.h"
+
+enum { REWRITES_MAX = 8 };	/* a rewrite loop ends here, with 500 */
+
+/* What routing knows about the request, for macros and the file. */
+struct route {
+	struct http_slice	 host;		/* without the port */
+	struct http_slice	 host_field;	/* as sent, for $HTTP_HOST */
+	struct http_slice	 query;		/* NULL ptr: no '?' */
+	char			 path[HTTP_PATH_MAX];	/* canonical */
+	struct pattern_match	 m;		/* of a `location match` */
+	const char		*matched;	/* subject of m */
+};
+
+static struct http_slice
+field(const struct http_request *r, const char *name)
+{
+	const struct http_header *h = http_request_header(r, name);
+	struct http_slice none = { NULL, 0 };
+
+	return h != NULL ? h->value : none;
+}
+
+static void
+note_for_log(struct conn *c, const struct http_request *r)
+{
+	static const char *const versions[] = { "HTTP/1.0", "HTTP/1.1" };
+
+	c->log.method = r->method_name;
+	c->log.target = r->target;
+	c->log.version.ptr = versions[r->minor];
+	c->log.version.len = 8;
+	c->log.referer = field(r, "Referer");
+	c->log.agent = field(r, "User-Agent");
+	c->log.xff = field(r, "X-Forwarded-For");
+	c->log.xfp = field(r, "X-Forwarded-Port");
+}
+
+/* Host without its port; an IPv6 literal keeps its brackets. */
+static struct http_slice
+host_name(const struct http_request *r)
+{
+	struct http_slice h = r->form == HTTP_TARGET_ABSOLUTE ? r->authority :
+	    r->host;
+	const char *colon;
+
+	if (h.ptr == NULL)
+		return h;
+	if (h.len > 0 && h.ptr[0] == '[') {
+		colon = memchr(h.ptr, ']', h.len);
+		if (colon != NULL)
+			h.len = (size_t)(colon - h.ptr) + 1;
+		return h;
+	}
+	if ((colon = memchr(h.ptr, ':', h.len)) != NULL)
+		h.len = (size_t)(colon - h.ptr);
+	return h;
+}
+
+static bool
+name_matches(const char *name, bool match, struct http_slice host)
+{
+	char h[256];
+	struct pattern_match m;
+	const char *err;
+
+	if (host.len >= sizeof(h))
+		return false;
+	memcpy(h, host.ptr, host.len);
+	h[host.len] = '\0';
+	if (match)
+		return pattern_find(name, h, host.len, &m, &err) == 1;
+	return fnmatch(name, h, FNM_CASEFOLD) == 0;
+}
+
+/* The first server on the socket whose name or alias matches, or the first. */
+static const struct httpd_server *
+select_server(const struct listener *l, struct http_slice host)
+{
+	const struct httpd_server *s;
+	const struct httpd_name *a;
+	size_t i;
+
+	if (host.ptr == NULL || host.len == 0)
+		return l->servers[0];
+	for (i = 0; i < l->nservers; i++) {
+		s = l->servers[i];
+		if (name_matches(s->name, s->name_match, host))
+			return s;
+		for (a = s->aliases; a != NULL; a = a->next)
+			if (name_matches(a->name, a->match, host))
+				return s;
+	}
+	return l->servers[0];
+}
+
+static const struct httpd_server *
+select_location(struct worker *w, const struct httpd_server *srv,
+    struct route *rt)
+{
+	const struct httpd_server *loc;
+	const char *err;
+
+	for (loc = srv->locations; loc != NULL; loc = loc->next) {
+		if (loc->path_match) {
+			if (pattern_find(loc->path, rt->path, strlen(rt->path),
+			    &rt->m, &err) != 1)
+				continue;
+			rt->matched = rt->path;
+		} else if (fnmatch(loc->path, rt->path, FNM_CASEFOLD) != 0)
+			continue;
+		if (loc->found != HTTPD_FOUND_ANY &&
+		    file_exists(w, loc, rt->path) !=
+		    (loc->found == HTTPD_FOUND))
+			continue;
+		return loc;
+	}
+	return srv;
+}
+
+static void
+put(char *out, size_t size, size_t *n, const char *s, size_t len)
+{
+	if (*n + len >= size) {
+		*n = size;	/* overflow: the caller refuses the result */
+		return;
+	}
+	memcpy(out + *n, s, len);
+	*n += len;
+}
+
+static void
+put_encoded(char *out, size_t size, size_t *n, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (isalnum(ch) || strchr("-._~", ch) != NULL) {
+			put(out, size, n, s + i, 1);
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hex[ch >> 4];
+		e[2] = hex[ch & 15];
+		put(out, size, n, e, 3);
+	}
+}
+
+static bool
+is_macro(const char *name, size_t len, const char *macro)
+{
+	return len == strlen(macro) && memcmp(name, macro, len) == 0;
+}
+
+static void
+put_number(char *out, size_t size, size_t *n, unsigned v)
+{
+	char num[16];
+
+	(void)snprintf(num, sizeof(num), "%u", v);
+	put(out, size, n, num, strlen(num));
+}
+
+static void
+put_string(char *out, size_t size, size_t *n, const char *s)
+{
+	put(out, size, n, s, strlen(s));
+}
+
+/* One $MACRO of httpd.conf(5); false if the name is not one. */
+static bool
+expand_macro(struct worker *w, struct conn *c, const struct route *rt,
+    const char *name, size_t len, char *out, size_t size, size_t *n)
+{
+	if (is_macro(name, len, "DOCUMENT_URI"))
+		put_string(out, size, n, rt->path);
+	else if (is_macro(name, len, "QUERY_STRING"))
+		put(out, size, n, rt->query.ptr, rt->query.len);
+	else if (is_macro(name, len, "QUERY_STRING_ENC"))
+		put_encoded(out, size, n, rt->query.ptr, rt->query.len);
+	else if (is_macro(name, len, "REMOTE_ADDR"))
+		put_string(out, size, n, c->peer);
+	else if (is_macro(name, len, "REMOTE_PORT"))
+		put_number(out, size, n, c->peer_port);
+	else if (is_macro(name, len, "REMOTE_USER"))
+		put_string(out, size, n, c->log.user);
+	else if (is_macro(name, len, "REQUEST_SCHEME"))
+		put_string(out, size, n, c->listener->tls ? "https" : "http");
+	else if (is_macro(name, len, "REQUEST_URI"))
+		put(out, size, n, w->req.path.ptr, w->req.path.len);
+	else if (is_macro(name, len, "SERVER_ADDR"))
+		put_string(out, size, n, c->local);
+	else if (is_macro(name, len, "SERVER_PORT"))
+		put_number(out, size, n, c->local_port);
+	else if (is_macro(name, len, "SERVER_NAME"))
+		put_string(out, size, n, c->log.server->name);
+	else if (is_macro(name, len, "HTTP_HOST"))
+		put(out, size, n, rt->host_field.ptr, rt->host_field.len);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Expand the macros of a `block return` URI or a `request rewrite` path:
+ * $NAME from the request, %n from the captures of `location match`.
+ * False if the result does not fit.
+ */
+static bool
+expand(struct worker *w, struct conn *c, const struct route *rt,
+    const char *tmpl, char *out, size_t size)
+{
+	size_t n = 0, len;
+	const char *p = tmpl;
+	unsigned idx;
+
+	while (*p != '\0' && n < size) {
+		if (*p == '$') {
+			for (len = 1; isupper((unsigned char)p[len]) ||
+			    p[len] == '_'; len++)
+				;
+			if (len > 1 && expand_macro(w, c, rt, p + 1, len - 1,
+			    out, size, &n)) {
+				p += len;
+				continue;
+			}
+		} else if (*p == '%' && isdigit((unsigned char)p[1])) {
+			idx = (unsigned)(p[1] - '0');
+			if (rt->matched != NULL && idx >= 1 &&
+			    idx <= rt->m.ncaptures)
+				put(out, size, &n, rt->matched +
+				    rt->m.cap[idx - 1].start,
+				    rt->m.cap[idx - 1].len);
+			p += 2;
+			continue;
+		}
+		put(out, size, &n, p++, 1);
+	}
+	if (n >= size)
+		return false;
+	out[n] = '\0';
+	return true;
+}
+
+/* Split "path?query" and canonicalize the path into rt->path. */
+static int
+set_path(struct route *rt, const char *target, size_t len)
+{
+	const char *q = memchr(target, '?', len);
+
+	rt->query.ptr = NULL;
+	rt->query.len = 0;
+	if (q != NULL) {
+		rt->query.ptr = q + 1;
+		rt->query.len = len - (size_t)(q - target) - 1;
+		len = (size_t)(q - target);
+	}
+	return http_path_canon(target, len, rt->path, sizeof(rt->path));
+}
+
+/* Drop the first n components of path, as `request strip` says. */
+static const char *
+strip_path(const char *path, long long n)
+{
+	const char *p = path;
+
+	while (n-- > 0) {
+		const char *next = strchr(p + 1, '/');
+
+		if (next == NULL)
+			return "/";
+		p = next;
+	}
+	return p;
+}
+
+static void
+refuse(struct worker *w, struct conn *c, int status)
+{
+	resp_error(w, c, status, NULL);
+}
+
+static bool
+check_body(struct worker *w, struct conn *c, const struct httpd_server *srv)
+{
+	const struct http_request *r = &w->req;
+
+	if (r->content_length <= 0 && !r->chunked)
+		return true;
+	/* Static files take no body: answer and close, never guess framing. */
+	c->keep_alive = false;
+	if (r->content_length > srv->connection.max_request_body) {
+		refuse(w, c, 413);
+		return false;
+	}
+	return true;
+}
+
+static bool
+apply_rewrites(struct worker *w, struct conn *c, struct route *rt,
+    const struct httpd_server *srv, const struct httpd_server **loc)
+{
+	char target[HTTP_PATH_MAX];
+	int i, status;
+
+	for (i = 0; (*loc)->rewrite != NULL; i++) {
+		if (i == REWRITES_MAX || !expand(w, c, rt, (*loc)->rewrite,
+		    target, sizeof(target))) {
+			refuse(w, c, 500);
+			return false;
+		}
+		if ((status = set_path(rt, target, strlen(target))) != 0) {
+			refuse(w, c, status);
+			return false;
+		}
+		rt->matched = NULL;
+		*loc = select_location(w, srv, rt);
+	}
+	return true;
+}
+
+static void
+block_return(struct worker *w, struct conn *c, const struct route *rt,
+    const struct httpd_server *loc)
+{
+	char uri[2048];
+
+	if (loc->return_uri == NULL) {
+		refuse(w, c, loc->return_code);
+		return;
+	}
+	if (!expand(w, c, rt, loc->return_uri, uri, sizeof(uri))) {
+		refuse(w, c, 500);
+		return;
+	}
+	resp_error(w, c, loc->return_code, uri);
+}
+
+void
+request_route(struct worker *w, struct conn *c)
+{
+	static struct route rt;
+	const struct http_request *r = &w->req;
+	const struct httpd_server *srv, *loc;
+	int status;
+
+	note_for_log(c, r);
+	if (!r->keep_alive)
+		c->keep_alive = false;
+	rt.host = host_name(r);
+	rt.host_field = r->form == HTTP_TARGET_ABSOLUTE ? r->authority :
+	    r->host;
+	srv = select_server(c->listener, rt.host);
+	c->log.server = srv;
+	if (!check_body(w, c, srv))
+		return;
+	rt.matched = NULL;
+	if (r->form != HTTP_TARGET_ORIGIN && r->form != HTTP_TARGET_ABSOLUTE) {
+		refuse(w, c, r->method == HTTP_METHOD_OPTIONS ? 405 : 400);
+		return;
+	}
+	if ((status = set_path(&rt, r->path.ptr, r->path.len)) != 0) {
+		refuse(w, c, status);
+		return;
+	}
+	loc = select_location(w, srv, &rt);
+	if (!apply_rewrites(w, c, &rt, srv, &loc))
+		return;
+	switch (loc->block) {
+	case HTTPD_BLOCK_DROP:
+		c->keep_alive = false;
+		c->drop = true;
+		return;
+	case HTTPD_BLOCK_RETURN:
+		block_return(w, c, &rt, loc);
+		return;
+	case HTTPD_PASS:
+		break;
+	}
+	if (loc->auth.enabled && !auth_check(w, c, loc))
+		return;
+	if (loc->fastcgi.enabled) {
+		refuse(w, c, 502);
+		return;
+	}
+	if (r->method != HTTP_METHOD_GET && r->method != HTTP_METHOD_HEAD) {
+		refuse(w, c, 405);
+		return;
+	}
+	file_serve(w, c, loc, strip_path(rt.path, loc->strip), rt.query);
+}

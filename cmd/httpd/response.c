@@ -1,0 +1,222 @@
+/*
+ * response: the head of a response, written once into the connection's
+ * output buffer, and the built-in error pages.  A head that does not fit
+ * the buffer is a bug in a configuration (hundreds of custom headers), so
+ * it becomes a 500 rather than a truncated head.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "worker.h"
+
+struct status_text {
+	int		 code;
+	const char	*text;
+};
+
+/* RFC 9110 section 15, in order. */
+static const struct status_text statuses[] = {
+	{ 100, "Continue" }, { 101, "Switching Protocols" },
+	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+	{ 203, "Non-Authoritative Information" }, { 204, "No Content" },
+	{ 205, "Reset Content" }, { 206, "Partial Content" },
+	{ 300, "Multiple Choices" }, { 301, "Moved Permanently" },
+	{ 302, "Found" }, { 303, "See Other" }, { 304, "Not Modified" },
+	{ 305, "Use Proxy" }, { 307, "Temporary Redirect" },
+	{ 308, "Permanent Redirect" },
+	{ 400, "Bad Request" }, { 401, "Unauthorized" },
+	{ 402, "Payment Required" }, { 403, "Forbidden" },
+	{ 404, "Not Found" }, { 405, "Method Not Allowed" },
+	{ 406, "Not Acceptable" }, { 407, "Proxy Authentication Required" },
+	{ 408, "Request Timeout" }, { 409, "Conflict" }, { 410, "Gone" },
+	{ 411, "Length Required" }, { 412, "Precondition Failed" },
+	{ 413, "Content Too Large" }, { 414, "URI Too Long" },
+	{ 415, "Unsupported Media Type" }, { 416, "Range Not Satisfiable" },
+	{ 417, "Expectation Failed" }, { 418, "I'm a teapot" },
+	{ 421, "Misdirected Request" }, { 422, "Unprocessable Content" },
+	{ 425, "Too Early" }, { 426, "Upgrade Required" },
+	{ 428, "Precondition Required" }, { 429, "Too Many Requests" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 451, "Unavailable For Legal Reasons" },
+	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+	{ 504, "Gateway Timeout" }, { 505, "HTTP Version Not Supported" }
+};
+
+const char *
+http_status_text(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].code == code)
+			return statuses[i].text;
+	return "Unknown";
+}
+
+static bool
+append(struct conn *c, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (c->outlen >= HTTPD_OUTBUF)
+		return false;
+	n = vsnprintf(c->out + c->outlen, HTTPD_OUTBUF - c->outlen, fmt, ap);
+	if (n < 0 || (size_t)n >= HTTPD_OUTBUF - c->outlen) {
+		c->outlen = HTTPD_OUTBUF;	/* poisoned: see resp_end_head */
+		return false;
+	}
+	c->outlen += (size_t)n;
+	return true;
+}
+
+static bool
+appendf(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = append(c, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+bool
+resp_header(struct conn *c, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	if (!appendf(c, "%s: ", name))
+		return false;
+	va_start(ap, fmt);
+	ok = append(c, fmt, ap);
+	va_end(ap);
+	return ok && appendf(c, "\r\n");
+}
+
+/* The status line and the fields every response carries. */
+bool
+resp_head(struct worker *w, struct conn *c, int status)
+{
+	const struct httpd_server *srv = c->log.server != NULL ?
+	    c->log.server : c->listener->servers[0];
+
+	if (c->out == NULL && (c->out = conn_buffer(w, false)) == NULL)
+		return false;
+	c->outlen = c->outoff = 0;
+	c->log.status = status;
+	if (c->nrequests + 1 >= (unsigned long long)srv->connection.max_requests)
+		c->keep_alive = false;
+	if (!appendf(c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
+	    http_status_text(status), w->date))
+		return false;
+	if (!srv->no_banner && !appendf(c, "Server: httpd\r\n"))
+		return false;
+	return appendf(c, "Connection: %s\r\n",
+	    c->keep_alive ? "keep-alive" : "close");
+}
+
+bool
+resp_end_head(struct conn *c)
+{
+	return appendf(c, "\r\n");
+}
+
+/* Forget a planned file body: an error replaces it. */
+void
+release_file(struct conn *c)
+{
+	if (c->file != -1) {
+		(void)close(c->file);
+		c->file = -1;
+	}
+	c->nsegs = c->seg = 0;
+}
+
+void
+resp_add_mem(struct conn *c, const char *p, size_t len)
+{
+	if (c->nsegs == HTTPD_SEGS_MAX || len == 0)
+		return;
+	c->segs[c->nsegs].mem = p;
+	c->segs[c->nsegs].off = 0;
+	c->segs[c->nsegs++].len = len;
+}
+
+void
+resp_add_file(struct conn *c, int fd, uint64_t off, uint64_t len)
+{
+	c->file = fd;
+	if (c->nsegs == HTTPD_SEGS_MAX || len == 0)
+		return;
+	c->segs[c->nsegs].mem = NULL;
+	c->segs[c->nsegs].off = off;
+	c->segs[c->nsegs++].len = len;
+}
+
+/*
+ * A complete error response with a small HTML page, placed after the head
+ * in the output buffer.  `location` is sent for redirections, and a 416
+ * says the size of what could not be ranged (range_size, else ignored).
+ */
+static void
+error_page(struct worker *w, struct conn *c, int status, const char *location,
+    const uint64_t *range_size)
+{
+	const struct httpd_server *srv = c->log.server != NULL ?
+	    c->log.server : c->listener->servers[0];
+	char body[1024];
+	const char *text = http_status_text(status);
+	int n;
+
+	n = snprintf(body, sizeof(body),
+	    "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%d %s</title>\n<style>\nbody { font-family: sans-serif; "
+	    "margin: 2em; }\nhr { border: 0; border-bottom: 1px solid #ccc; }"
+	    "\n</style>\n</head>\n<body>\n<h1>%d %s</h1>\n<hr>\n%s</body>\n"
+	    "</html>\n", status, text, status, text,
+	    srv->no_banner ? "" : "<address>httpd</address>\n");
+	if (n < 0 || (size_t)n >= sizeof(body))
+		n = 0;
+	c->nsegs = c->seg = 0;
+	if (status >= 400)
+		c->keep_alive = c->keep_alive && status != 400 &&
+		    status != 408 && status != 413 && status != 414 &&
+		    status != 431 && status < 500;
+	if (!resp_head(w, c, status) ||
+	    !resp_header(c, "Content-Type", "text/html; charset=utf-8") ||
+	    !resp_header(c, "Content-Length", "%d", n) ||
+	    (location != NULL && !resp_header(c, "Location", "%s", location)) ||
+	    (status == 405 && !resp_header(c, "Allow", "GET, HEAD")) ||
+	    (range_size != NULL && !resp_header(c, "Content-Range",
+	    "bytes */%llu", (unsigned long long)*range_size)) ||
+	    (status == 401 && c->realm != NULL && !resp_header(c,
+	    "WWW-Authenticate", "Basic realm=\"%s\"", c->realm)) ||
+	    !resp_end_head(c)) {
+		c->outlen = 0;
+		c->keep_alive = false;
+		return;
+	}
+	if (w->req.method != HTTP_METHOD_HEAD && c->outlen + (size_t)n <=
+	    HTTPD_OUTBUF) {
+		memcpy(c->out + c->outlen, body, (size_t)n);
+		c->outlen += (size_t)n;
+		c->log.bytes = (uint64_t)n;
+	}
+}
+
+void
+resp_error(struct worker *w, struct conn *c, int status, const char *location)
+{
+	error_page(w, c, status, location, NULL);
+}
+
+void
+resp_error_range(struct worker *w, struct conn *c, uint64_t size)
+{
+	error_page(w, c, 416, NULL, &size);
+}

@@ -1,0 +1,160 @@
+/*
+ * worker: the state of one serving process and its connections.
+ *
+ * A connection owns no buffer while it is idle: the input and output
+ * buffers come from the worker's free lists when bytes arrive and go back
+ * when a response is done and nothing is pipelined behind it, so ten
+ * thousand idle keep-alive connections cost a few hundred bytes each.
+ */
+#ifndef WORKER_H
+#define WORKER_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "http_request.h"
+#include "httpd.h"
+
+enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */
+
+enum conn_state {
+	CONN_FREE,
+	CONN_READING,	/* waiting for (the rest of) a request head */
+	CONN_WRITING,	/* sending a response */
+	CONN_LINGER	/* response sent; closing after the client's FIN */
+};
+
+/* A piece of a response body: bytes in memory or a range of the file. */
+struct seg {
+	const char	*mem;		/* NULL: from the file */
+	uint64_t	 off;		/* file offset */
+	uint64_t	 len;
+};
+
+/* What the access log needs once the response is done. */
+struct logrec {
+	const struct httpd_server *server;	/* NULL: no server chosen */
+	struct http_slice	 method, target, version;
+	struct http_slice	 referer, agent, xff, xfp;
+	char			 user[64];
+	int			 status;
+	uint64_t		 bytes;
+};
+
+struct mime_slot;
+
+struct conn {
+	int			 fd;
+	enum conn_state		 state;
+	const struct listener	*listener;
+	char			 peer[46];	/* numeric address */
+	uint16_t		 peer_port;
+	char			 local[46];	/* the address it came to */
+	uint16_t		 local_port;
+	char			*in;		/* NULL while idle */
+	size_t			 inlen;		/* bytes in `in` */
+	size_t			 used;		/* bytes of the current request */
+	char			*out;		/* head and small bodies */
+	size_t			 outlen, outoff;
+	struct seg		 segs[HTTPD_SEGS_MAX];
+	size_t			 nsegs, seg;	/* segments, current one */
+	uint64_t		 segoff;	/* sent of the current one */
+	int			 file;		/* -1: none */
+	char			*heap;		/* malloc'd body, or NULL */
+	int64_t			 deadline;	/* ms, monotonic */
+	unsigned		 nrequests;
+	bool			 keep_alive;
+	bool			 drop;		/* block drop: no answer */
+	const char		*realm;		/* for a 401 */
+	bool			 readable, writable;	/* edge-triggered */
+	struct logrec		 log;
+	struct conn		*next;		/* free list */
+};
+
+struct logmap {
+	const struct httpd_server *srv;
+	int			 access, error;
+};
+
+struct worker {
+	struct httpd_state	*st;
+	int			 id;
+	int			 epfd;
+	int			 sigfd;
+	struct conn		 conns[HTTPD_CONNS_MAX];
+	struct conn		*free_conns;
+	size_t			 nconns;
+	char			*free_in, *free_out;	/* buffer free lists */
+	int64_t			 now_ms;	/* monotonic, per loop pass */
+	time_t			 now;		/* wall clock seconds */
+	char			 date[40];	/* "Date:" value for now */
+	long			 gmtoff;
+	bool			 draining;
+	bool			 accept_paused;
+	int64_t			 accept_pause_until;
+	int			 root_fds[256];	/* opened roots, by index */
+	const char		*roots[256];
+	size_t			 nroots;
+	struct mime_slot	*mime;		/* extension hash table */
+	size_t			 mime_size;	/* a power of two */
+	struct http_request	 req;		/* the request being routed */
+	struct logmap		 logmap[HTTPD_LOGMAP_MAX];
+	size_t			 nlogmap;
+};
+
+/* worker.c */
+void	worker_pause_accept(struct worker *, int ms);
+
+/* conn.c */
+void	conn_accept(struct worker *, const struct listener *);
+void	conn_event(struct worker *, struct conn *, uint32_t events);
+void	conn_timeouts(struct worker *);
+void	conn_close(struct worker *, struct conn *);
+void	conn_drain_idle(struct worker *);
+/* An input (or output) buffer from the worker's free list. */
+char	*conn_buffer(struct worker *, bool input);
+
+/* request.c: plan the response to the request parsed into w->req. */
+void	request_route(struct worker *, struct conn *);
+
+/* response.c */
+const char *http_status_text(int);
+bool	resp_head(struct worker *, struct conn *, int status);
+bool	resp_header(struct conn *, const char *name, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+bool	resp_end_head(struct conn *);
+void	resp_error(struct worker *, struct conn *, int status,
+	    const char *location);
+void	resp_error_range(struct worker *, struct conn *, uint64_t size);
+void	release_file(struct conn *);
+void	resp_add_mem(struct conn *, const char *, size_t);
+void	resp_add_file(struct conn *, int fd, uint64_t off, uint64_t len);
+
+/* file.c */
+void	file_serve(struct worker *, struct conn *,
+	    const struct httpd_server *, const char *path,
+	    struct http_slice query);
+bool	file_exists(struct worker *, const struct httpd_server *,
+	    const char *path);
+
+/* auth.c: false if a 401 (or an error) has been planned instead. */
+bool	auth_check(struct worker *, struct conn *,
+	    const struct httpd_server *);
+
+/* mime.c */
+void	mime_init(struct worker *);
+const struct httpd_media *mime_lookup(const struct worker *,
+	    const struct httpd_server *, const char *path);
+
+/* listing.c: the `auto index` page of the open directory dfd. */
+void	listing_serve(struct worker *, struct conn *, int dfd,
+	    const char *path);
+
+/* accesslog.c */
+void	accesslog_init(struct worker *);
+void	accesslog_write(struct worker *, struct conn *);
+
+#endif

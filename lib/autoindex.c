@@ -1,0 +1,395 @@
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "autoindex.h"
+
+/*
+ * Dates are shown for years 0000-9999 only: a four-digit year keeps the
+ * column aligned, and an mtime outside that is a broken file system.
+ */
+static const int64_t DATE_MIN = -62167219200;	/* 0000-01-01 00:00 */
+static const int64_t DATE_MAX = 253402300799;	/* 9999-12-31 23:59 */
+
+/* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
+static const char REPLACEMENT[] = "\xef\xbf\xbd";
+
+/*
+ * The fixed markup.  The CSS keeps the page readable without a style
+ * sheet of the site's own: system font, a table whose date and size
+ * columns do not wrap, sizes right-aligned in tabular digits, and a dark
+ * variant when the browser asks for one.
+ */
+static const char HEAD1[] =
+	"<!DOCTYPE html>\n"
+	"<html>\n"
+	"<head>\n"
+	"<meta charset=\"utf-8\">\n"
+	"<meta name=\"viewport\" content=\"width=device-width, "
+	"initial-scale=1\">\n"
+	"<meta name=\"color-scheme\" content=\"light dark\">\n"
+	"<title>Index of ";
+static const char HEAD2[] =
+	"</title>\n"
+	"<style>\n"
+	"body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	"sans-serif;line-height:1.4;max-width:60em;margin:2em auto;"
+	"padding:0 1em;color:#222;background:#fff}\n"
+	"h1{font-size:1.4em;font-weight:600;overflow-wrap:anywhere}\n"
+	"table{border-collapse:collapse;width:100%}\n"
+	"th,td{padding:.3em .8em;text-align:left;vertical-align:top}\n"
+	"th{border-bottom:2px solid #ccc}\n"
+	"td{border-bottom:1px solid #eee}\n"
+	"td.n{overflow-wrap:anywhere}\n"
+	".m,.s{white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+	".s{text-align:right}\n"
+	"tr:hover td{background:#f3f6fa}\n"
+	"a{color:#0645ad;text-decoration:none}\n"
+	"a:hover{text-decoration:underline}\n"
+	"@media (prefers-color-scheme:dark){"
+	"body{color:#ddd;background:#121212}th{border-color:#444}"
+	"td{border-color:#2a2a2a}tr:hover td{background:#1e2630}"
+	"a{color:#8ab4f8}}\n"
+	"</style>\n"
+	"</head>\n"
+	"<body>\n"
+	"<h1>Index of ";
+static const char HEAD3[] =
+	"</h1>\n"
+	"<table>\n"
+	"<thead><tr><th class=\"n\">Name</th><th class=\"m\">Last modified</th>"
+	"<th class=\"s\">Size</th></tr></thead>\n"
+	"<tbody>\n";
+static const char PARENT[] =
+	"<tr><td class=\"n\"><a href=\"../\">../</a></td>"
+	"<td class=\"m\"></td><td class=\"s\">-</td></tr>\n";
+static const char FOOT[] =
+	"</tbody>\n"
+	"</table>\n"
+	"</body>\n"
+	"</html>\n";
+
+/*
+ * A bounded writer over the caller's buffer.  Once something does not
+ * fit, `full` sticks and nothing more is written: the callers check once
+ * at the end instead of after every piece.
+ */
+struct page {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;
+	bool	 full;
+};
+
+/* Append s[0..n), keeping room for the NUL. */
+static void
+put(struct page *pg, const char *s, size_t n)
+{
+	if (pg->full || n >= pg->size - pg->len) {
+		pg->full = true;
+		return;
+	}
+	memcpy(pg->buf + pg->len, s, n);
+	pg->len += n;
+	pg->buf[pg->len] = '\0';
+}
+
+static void
+put_str(struct page *pg, const char *s)
+{
+	put(pg, s, strlen(s));
+}
+
+/* Append v in decimal, zero-padded to at least width digits. */
+static void
+put_num(struct page *pg, uint64_t v, size_t width)
+{
+	char digits[20];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && i > 0);
+	while (sizeof(digits) - i < width && i > 0)
+		digits[--i] = '0';
+	put(pg, digits + i, sizeof(digits) - i);
+}
+
+/* Append an escaper's output (html_escape, url_encode_path) in place. */
+static void
+put_with(struct page *pg, size_t (*fn)(char *, size_t, const char *, size_t),
+    const char *s, size_t n)
+{
+	size_t w;
+
+	if (pg->full)
+		return;
+	w = fn(pg->buf + pg->len, pg->size - pg->len, s, n);
+	if (w == (size_t)-1) {
+		pg->buf[pg->len] = '\0';
+		pg->full = true;
+		return;
+	}
+	pg->len += w;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s[0..len) (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 2;
+		lo = s[0] == 0xe0 ? 0xa0 : 0x80;	/* overlong */
+		hi = s[0] == 0xed ? 0x9f : 0xbf;	/* surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 3;
+		lo = s[0] == 0xf0 ? 0x90 : 0x80;	/* overlong */
+		hi = s[0] == 0xf4 ? 0x8f : 0xbf;	/* > U+10FFFF */
+	} else
+		return 0;
+	if (need >= len)
+		return 0;
+	for (i = 1; i <= need; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need + 1;
+}
+
+/* One ASCII byte as HTML: the five significant ones as entities. */
+static void
+put_ascii(struct page *pg, char c)
+{
+	switch (c) {
+	case '&':
+		put_str(pg, "&amp;");
+		break;
+	case '<':
+		put_str(pg, "&lt;");
+		break;
+	case '>':
+		put_str(pg, "&gt;");
+		break;
+	case '"':
+		put_str(pg, "&quot;");
+		break;
+	case '\'':
+		put_str(pg, "&#39;");
+		break;
+	default:
+		put(pg, &c, 1);
+		break;
+	}
+}
+
+size_t
+html_escape(char *out, size_t size, const char *s, size_t len)
+{
+	struct page pg = { out, size, 0, false };
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n;
+
+	if (size == 0)
+		return (size_t)-1;
+	out[0] = '\0';
+	for (i = 0; i < len && !pg.full; i += n) {
+		n = utf8_seq(u + i, len - i);
+		/* A lone byte or a control shows as U+FFFD, never raw. */
+		if (n == 0 || u[i] < 0x20 || u[i] == 0x7f) {
+			put(&pg, REPLACEMENT, sizeof(REPLACEMENT) - 1);
+			n = 1;
+		} else if (n == 1)
+			put_ascii(&pg, s[i]);
+		else
+			put(&pg, s + i, n);
+	}
+	return pg.full ? (size_t)-1 : pg.len;
+}
+
+size_t
+url_encode_path(char *out, size_t size, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct page pg = { out, size, 0, false };
+	unsigned char c;
+	char pct[3];
+	size_t i;
+
+	if (size == 0)
+		return (size_t)-1;
+	out[0] = '\0';
+	for (i = 0; i < len && !pg.full; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '/') {
+			put(&pg, s + i, 1);
+			continue;
+		}
+		pct[0] = '%';
+		pct[1] = hex[c >> 4];
+		pct[2] = hex[c & 0x0f];
+		put(&pg, pct, sizeof(pct));
+	}
+	return pg.full ? (size_t)-1 : pg.len;
+}
+
+/*
+ * Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
+ * civil_from_days): no gmtime_r, so no time zone file and no locale.
+ */
+static void
+civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	days += 719468;		/* shift the epoch to 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* "2026-11-26 14:03", UTC. */
+static void
+put_date(struct page *pg, int64_t t)
+{
+	int64_t days, secs, y;
+	unsigned m, d;
+
+	if (t < DATE_MIN || t > DATE_MAX) {
+		put_str(pg, "-");
+		return;
+	}
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	put_num(pg, (uint64_t)y, 4);
+	put_str(pg, "-");
+	put_num(pg, m, 2);
+	put_str(pg, "-");
+	put_num(pg, d, 2);
+	put_str(pg, " ");
+	put_num(pg, (uint64_t)(secs / 3600), 2);
+	put_str(pg, ":");
+	put_num(pg, (uint64_t)(secs % 3600 / 60), 2);
+}
+
+/*
+ * A size for people: bytes below 1024, else one decimal below ten units
+ * ("1.2K") and whole units above ("340M"), rounded to nearest.  Tenths
+ * are computed from quotient and remainder so that no size overflows.
+ */
+static void
+put_size(struct page *pg, uint64_t size)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t unit = 1024, t = 0;
+	size_t u;
+
+	if (size < 1024) {
+		put_num(pg, size, 1);
+		return;
+	}
+	for (u = 0; u < sizeof(units) - 1; u++, unit <<= 10) {
+		t = size / unit * 10 + (size % unit * 10 + unit / 2) / unit;
+		/* Below 1023.5 units, so it never shows as "1024K". */
+		if (t < 10235 || u == sizeof(units) - 2)
+			break;
+	}
+	if (t < 100) {
+		put_num(pg, t / 10, 1);
+		put_str(pg, ".");
+		put_num(pg, t % 10, 1);
+	} else
+		put_num(pg, (t + 5) / 10, 1);
+	put(pg, &units[u], 1);
+}
+
+/* One table row; the href is encoded, the text escaped. */
+static void
+put_entry(struct page *pg, const struct autoindex_entry *e)
+{
+	size_t len = strlen(e->name);
+
+	put_str(pg, "<tr><td class=\"n\"><a href=\"");
+	/*
+	 * url_encode_path's output holds none of the five bytes that
+	 * html_escape changes, so escaping it again would change nothing.
+	 */
+	put_with(pg, url_encode_path, e->name, len);
+	put_str(pg, e->dir ? "/\">" : "\">");
+	put_with(pg, html_escape, e->name, len);
+	put_str(pg, e->dir ? "/</a></td><td class=\"m\">" :
+	    "</a></td><td class=\"m\">");
+	put_date(pg, e->mtime);
+	if (e->dir)
+		put_str(pg, "</td><td class=\"s\">-</td></tr>\n");
+	else {
+		put_str(pg, "</td><td class=\"s\" title=\"");
+		put_num(pg, e->size, 1);
+		put_str(pg, e->size == 1 ? " byte\">" : " bytes\">");
+		put_size(pg, e->size);
+		put_str(pg, "</td></tr>\n");
+	}
+}
+
+/* "." is this page and ".." is the row added already. */
+static bool
+skipped(const char *name)
+{
+	return name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0;
+}
+
+size_t
+autoindex_render(char *out, size_t size, const char *path,
+    const struct autoindex_entry *entries, size_t n)
+{
+	struct page pg = { out, size, 0, false };
+	size_t i, plen;
+
+	if (size == 0 || path == NULL || (n > 0 && entries == NULL))
+		return 0;
+	out[0] = '\0';
+	plen = strlen(path);
+	put_str(&pg, HEAD1);
+	put_with(&pg, html_escape, path, plen);
+	put_str(&pg, HEAD2);
+	put_with(&pg, html_escape, path, plen);
+	put_str(&pg, HEAD3);
+	if (strcmp(path, "/") != 0)
+		put_str(&pg, PARENT);
+	for (i = 0; i < n && !pg.full; i++)
+		if (!skipped(entries[i].name))
+			put_entry(&pg, &entries[i]);
+	put_str(&pg, FOOT);
+	/* Half a page must never be served as if it were the listing. */
+	if (pg.full) {
+		out[0] = '\0';
+		return 0;
+	}
+	return pg.len;
+}

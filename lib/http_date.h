@@ -1,0 +1,20 @@
+/*
+ * http_date: HTTP dates (RFC 9110 section 5.6.7) without locales and
+ * without allocation.  Dates are always sent as IMF-fixdate; the two
+ * obsolete forms are accepted on input, as the RFC asks of recipients.
+ */
+#ifndef HTTP_DATE_H
+#define HTTP_DATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum { HTTP_DATE_LEN = 29 };	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
+
+/* Write t as IMF-fixdate into out (at least HTTP_DATE_LEN + 1 bytes). */
+void	http_date_format(time_t t, char *out);
+/* Parse IMF-fixdate, RFC 850 or asctime; false if it is none of them. */
+bool	http_date_parse(const char *s, size_t len, time_t *out);
+
+#endif

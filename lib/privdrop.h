@@ -1,0 +1,35 @@
+/*
+ * privdrop: how a worker gives up what it was born with -- root, the
+ * whole file system, the power to gain privileges again -- in the order
+ * OpenBSD's daemons do it, and proves it before touching the network.
+ * Used by every program that has a privileged parent and workers.
+ */
+#ifndef PRIVDROP_H
+#define PRIVDROP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct privdrop_user {
+	uid_t	uid;
+	gid_t	gid;
+	char	name[64];
+	char	home[256];
+};
+
+/*
+ * Find the user to run as: `name` if given, else the first of the
+ * NULL-terminated `defaults` that exists (OpenBSD's www, then Debian's
+ * www-data).  Dies with a clear message if none exists or it is root.
+ */
+void	privdrop_find_user(const char *name, const char *const *defaults,
+	    struct privdrop_user *);
+/*
+ * chroot to dir (if not NULL), chdir("/"), drop supplementary groups,
+ * set real/effective/saved gid and uid, set no_new_privs, and check that
+ * root cannot be regained.  Any failure is fatal: a worker never runs
+ * with more than it should.
+ */
+void	privdrop_apply(const char *dir, const struct privdrop_user *);
+
+#endif
