@@ -38,7 +38,8 @@ all: $(BINS)
 setup:
 	sh tools/setup.sh
 
-bin/obj/%.o: %.c $(wildcard lib/*.h)
+# An object depends on every header of lib/ and of its own directory.
+bin/obj/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -52,12 +53,21 @@ bin/%: $$(addprefix bin/obj/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIB_A)
 
 # Unit tests and the parser corpus run under AddressSanitizer and
 # UndefinedBehaviorSanitizer: bugs in bounds show up as reports, not luck.
+# The library is built once per flavour and each test links against it.
 SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
-bin/unit/%: tests/unit/%.c $(LIB_SRC) $(wildcard lib/*.h) tests/unit/tap.h
+SAN_OBJ	 = $(LIB_SRC:lib/%.c=bin/san/%.o)
+SAN_A	 = bin/san/libsuite.a
+bin/san/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) -o $@ $< $(LIB_SRC) \
-	    $(LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
+$(SAN_A): $(SAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $(SAN_OBJ)
+bin/unit/%: tests/unit/%.c $(SAN_A) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) -o $@ $< \
+	    $(SAN_A) $(LIBS)
 
 unit: $(UNIT_BIN)
 
@@ -65,10 +75,20 @@ unit: $(UNIT_BIN)
 FUZZ_SECONDS ?= 10
 FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=bin/fuzz/%)
-bin/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+FUZZ_FLAGS = -D_GNU_SOURCE -Ilib -g -O1 -fno-sanitize-recover=all
+FUZZ_OBJ = $(LIB_SRC:lib/%.c=bin/fuzzlib/%.o)
+FUZZ_A	 = bin/fuzzlib/libsuite.a
+bin/fuzzlib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	clang -D_GNU_SOURCE -Ilib -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LIBS)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	    -c -o $@ $<
+$(FUZZ_A): $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+bin/fuzz/%: tests/fuzz/%.c $(FUZZ_A)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(FUZZ_A) $(LIBS)
 
 fuzz: $(FUZZ_BIN)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
@@ -89,7 +109,7 @@ lint-man:
 # check and run begin with setup, so that on a fresh machine each of them
 # is the one command needed.
 check: setup
-	$(MAKE) all unit $(FUZZ_BIN)
+	$(MAKE) -j2 all unit $(FUZZ_BIN)
 	$(MAKE) analyse lint-man
 	sh tests/run.sh
 

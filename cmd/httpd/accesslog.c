@@ -131,8 +131,10 @@ error_line(const struct worker *w, const struct conn *c,
 void
 accesslog_write(struct worker *w, struct conn *c)
 {
-	const struct httpd_server *srv = c->log.server != NULL ?
-	    c->log.server : c->listener->servers[0];
+	const struct httpd_server *srv = c->log.conf != NULL ?
+	    c->log.conf : c->listener->servers[0];
+	const struct httpd_server *named = c->log.server != NULL ?
+	    c->log.server : srv;
 	char ref[LOG_FIELD_MAX], ua[LOG_FIELD_MAX], xff[LOG_FIELD_MAX];
 	char xfp[LOG_FIELD_MAX], method[32], canon[HTTP_PATH_MAX];
 	char version[16], line[LOG_LINE_MAX];
@@ -142,7 +144,7 @@ accesslog_write(struct worker *w, struct conn *c)
 	if (!srv->log.enabled || srv->log.style == HTTPD_LOG_CONNECTION)
 		return;
 	memset(&e, 0, sizeof(e));
-	e.server_name = srv->name;
+	e.server_name = named->name;
 	e.client_addr = c->peer;
 	e.remote_user = c->log.user[0] != '\0' ? c->log.user : NULL;
 	e.time = w->now;
@@ -161,5 +163,5 @@ accesslog_write(struct worker *w, struct conn *c)
 	n = http_log_format(line, sizeof(line), style_of(srv->log.style), &e);
 	write_line(logmap_find(w, srv)->access, line, n);
 	if (c->log.status >= 400)
-		error_line(w, c, srv, &e, logmap_find(w, srv)->error);
+		error_line(w, c, named, &e, logmap_find(w, srv)->error);
 }

@@ -140,6 +140,7 @@ start_conn(struct worker *w, const struct listener *l, int fd,
 	c->inlen = c->used = 0;
 	c->nrequests = 0;
 	c->keep_alive = true;
+	c->drop = false;
 	c->readable = c->writable = false;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
@@ -236,6 +237,8 @@ parse_head(struct worker *w, struct conn *c)
 	c->used = w->req.head_len;
 	begin_response(w, c);
 	request_route(w, c);
+	if (c->drop)
+		conn_close(w, c);	/* block drop: not even an answer */
 	return true;
 }
 
@@ -350,7 +353,8 @@ conn_run(struct worker *w, struct conn *c)
 				conn_close(w, c);
 				return;
 			}
-			if (c->inlen == 0 || !parse_head(w, c))
+			if (c->inlen == 0 || !parse_head(w, c) ||
+			    c->state == CONN_FREE)
 				return;
 			break;
 		case CONN_WRITING:

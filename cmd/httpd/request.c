@@ -370,6 +370,7 @@ request_route(struct worker *w, struct conn *c)
 	    r->host;
 	srv = select_server(c->listener, rt.host);
 	c->log.server = srv;
+	c->log.conf = srv;
 	if (!check_body(w, c, srv))
 		return;
 	rt.matched = NULL;
@@ -382,8 +383,10 @@ request_route(struct worker *w, struct conn *c)
 		return;
 	}
 	loc = select_location(w, srv, &rt);
+	c->log.conf = loc;
 	if (!apply_rewrites(w, c, &rt, srv, &loc))
 		return;
+	c->log.conf = loc;
 	switch (loc->block) {
 	case HTTPD_BLOCK_DROP:
 		c->keep_alive = false;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "worker.h"
@@ -56,6 +57,15 @@ http_status_text(int code)
 	return "Unknown";
 }
 
+/* The options that apply: the location's, the server's, or the default's. */
+static const struct httpd_server *
+conf_of(const struct conn *c)
+{
+	if (c->log.conf != NULL)
+		return c->log.conf;
+	return c->listener->servers[0];
+}
+
 static bool
 append(struct conn *c, const char *fmt, va_list ap)
 {
@@ -84,12 +94,27 @@ appendf(struct conn *c, const char *fmt, ...)
 	return ok;
 }
 
+/* `header set` or `header remove` names this field: ours is not sent. */
+static bool
+overridden(const struct conn *c, const char *name)
+{
+	const struct httpd_header *h;
+
+	for (h = conf_of(c)->headers; h != NULL; h = h->next)
+		if (h->op != HTTPD_HEADER_ADD && strcasecmp(h->name, name) == 0 &&
+		    (h->always || c->log.status < 400))
+			return true;
+	return false;
+}
+
 bool
 resp_header(struct conn *c, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 	bool ok;
 
+	if (overridden(c, name))
+		return true;
 	if (!appendf(c, "%s: ", name))
 		return false;
 	va_start(ap, fmt);
@@ -102,8 +127,7 @@ resp_header(struct conn *c, const char *name, const char *fmt, ...)
 bool
 resp_head(struct worker *w, struct conn *c, int status)
 {
-	const struct httpd_server *srv = c->log.server != NULL ?
-	    c->log.server : c->listener->servers[0];
+	const struct httpd_server *srv = conf_of(c);
 
 	if (c->out == NULL && (c->out = conn_buffer(w, false)) == NULL)
 		return false;
@@ -114,15 +138,32 @@ resp_head(struct worker *w, struct conn *c, int status)
 	if (!appendf(c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
 	    http_status_text(status), w->date))
 		return false;
-	if (!srv->no_banner && !appendf(c, "Server: httpd\r\n"))
+	if (!srv->no_banner && !resp_header(c, "Server", "httpd"))
 		return false;
 	return appendf(c, "Connection: %s\r\n",
 	    c->keep_alive ? "keep-alive" : "close");
 }
 
+/*
+ * The configured fields (`header set|add`, on 2xx and 3xx unless
+ * `always`), HSTS on TLS connections, then the blank line.
+ */
 bool
 resp_end_head(struct conn *c)
 {
+	const struct httpd_server *srv = conf_of(c);
+	const struct httpd_header *h;
+
+	for (h = srv->headers; h != NULL; h = h->next)
+		if (h->op != HTTPD_HEADER_REMOVE &&
+		    (h->always || c->log.status < 400) &&
+		    !appendf(c, "%s: %s\r\n", h->name, h->value))
+			return false;
+	if (c->listener->tls && srv->hsts.enabled &&
+	    !appendf(c, "Strict-Transport-Security: max-age=%lld%s%s\r\n",
+	    srv->hsts.max_age, srv->hsts.subdomains ? "; includeSubDomains" :
+	    "", srv->hsts.preload ? "; preload" : ""))
+		return false;
 	return appendf(c, "\r\n");
 }
 
@@ -167,8 +208,7 @@ static void
 error_page(struct worker *w, struct conn *c, int status, const char *location,
     const uint64_t *range_size)
 {
-	const struct httpd_server *srv = c->log.server != NULL ?
-	    c->log.server : c->listener->servers[0];
+	const struct httpd_server *srv = conf_of(c);
 	char body[1024];
 	const char *text = http_status_text(status);
 	int n;

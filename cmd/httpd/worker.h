@@ -37,6 +37,7 @@ struct seg {
 /* What the access log needs once the response is done. */
 struct logrec {
 	const struct httpd_server *server;	/* NULL: no server chosen */
+	const struct httpd_server *conf;	/* its location, or itself */
 	struct http_slice	 method, target, version;
 	struct http_slice	 referer, agent, xff, xfp;
 	char			 user[64];
