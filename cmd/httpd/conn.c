@@ -22,7 +22,7 @@
 #include "worker.h"
 
 enum {
-	ACCEPT_BATCH = 64,
+	ACCEPT_BATCH = 1,	/* one per wake-up: the workers share the load */
 	ACCEPT_PAUSE_MS = 100,	/* out of descriptors: wait, do not spin */
 	LINGER_MS = 2000	/* wait for the client's FIN after an error */
 };
@@ -124,14 +124,12 @@ peer_text(struct conn *c, const struct sockaddr_storage *ss)
 }
 
 static void
-start_conn(struct worker *w, const struct listener *l, int fd,
-    const struct sockaddr_storage *ss)
+start_conn(struct worker *w, struct conn *c, const struct listener *l,
+    int fd, const struct sockaddr_storage *ss)
 {
-	struct conn *c = w->free_conns;
 	struct epoll_event ev;
 	int one = 1;
 
-	w->free_conns = c->next;
 	w->nconns++;
 	memset(&c->log, 0, sizeof(c->log));
 	c->fd = fd;
@@ -159,11 +157,12 @@ void
 conn_accept(struct worker *w, const struct listener *l)
 {
 	struct sockaddr_storage ss;
+	struct conn *c;
 	socklen_t len;
 	int fd, i;
 
 	for (i = 0; i < ACCEPT_BATCH; i++) {
-		if (w->free_conns == NULL) {
+		if ((c = worker_conn_slot(w)) == NULL) {
 			worker_pause_accept(w, ACCEPT_PAUSE_MS);
 			return;
 		}
@@ -171,12 +170,14 @@ conn_accept(struct worker *w, const struct listener *l)
 		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
+			c->next = w->free_conns;
+			w->free_conns = c;
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM)
 				worker_pause_accept(w, ACCEPT_PAUSE_MS);
 			return;	/* EAGAIN: another worker took it */
 		}
-		start_conn(w, l, fd, &ss);
+		start_conn(w, c, l, fd, &ss);
 	}
 }
 
@@ -184,15 +185,24 @@ conn_accept(struct worker *w, const struct listener *l)
 static bool
 read_input(struct worker *w, struct conn *c)
 {
+	size_t want;
 	ssize_t n;
 
 	if (c->in == NULL && (c->in = buf_get(&w->free_in, HTTPD_INBUF)) ==
 	    NULL)
 		return false;
 	while (c->readable && c->inlen < HTTPD_INBUF) {
-		n = read(c->fd, c->in + c->inlen, HTTPD_INBUF - c->inlen);
+		want = HTTPD_INBUF - c->inlen;
+		n = read(c->fd, c->in + c->inlen, want);
 		if (n > 0) {
 			c->inlen += (size_t)n;
+			/*
+			 * Less than asked: the socket is empty now, and new
+			 * bytes will raise a new edge.  Saves a read that
+			 * would only say EAGAIN, once per request.
+			 */
+			if ((size_t)n < want)
+				c->readable = false;
 			continue;
 		}
 		if (n == 0)
@@ -315,7 +325,11 @@ finish_response(struct worker *w, struct conn *c)
 	release_response(w, c);
 	c->nrequests++;
 	if (!c->keep_alive || w->draining) {
-		start_linger(w, c);
+		/* Linger only if the client may still be sending to us. */
+		if (c->used < c->inlen || c->log.status >= 400)
+			start_linger(w, c);
+		else
+			conn_close(w, c);
 		return;
 	}
 	/* Keep what was pipelined behind this request. */
@@ -398,7 +412,7 @@ conn_timeouts(struct worker *w)
 	struct conn *c;
 	size_t i;
 
-	for (i = 0; i < HTTPD_CONNS_MAX; i++) {
+	for (i = 0; i < w->conns_used; i++) {
 		c = &w->conns[i];
 		if (c->state == CONN_FREE || c->deadline > w->now_ms)
 			continue;
@@ -423,7 +437,7 @@ conn_drain_idle(struct worker *w)
 {
 	size_t i;
 
-	for (i = 0; i < HTTPD_CONNS_MAX; i++)
+	for (i = 0; i < w->conns_used; i++)
 		if (w->conns[i].state == CONN_READING && w->conns[i].inlen == 0)
 			conn_close(w, &w->conns[i]);
 }

@@ -236,6 +236,22 @@ send_ranges(struct worker *w, struct conn *c, int fd, const struct stat *st,
 		fail_head(w, c);
 }
 
+/* A small file goes out with the head; a large one by sendfile. */
+static void
+add_body(struct conn *c, int fd, uint64_t size)
+{
+	ssize_t n;
+
+	if (size <= HTTPD_OUTBUF - c->outlen &&
+	    (n = pread(fd, c->out + c->outlen, (size_t)size, 0)) >= 0 &&
+	    (uint64_t)n == size) {
+		c->outlen += (size_t)n;
+		c->log.bytes = size;
+		return;
+	}
+	resp_add_file(c, fd, 0, size);
+}
+
 static void
 send_file(struct worker *w, struct conn *c, int fd, const struct stat *st,
     const char *type, bool gzip)
@@ -283,7 +299,7 @@ send_file(struct worker *w, struct conn *c, int fd, const struct stat *st,
 		return;
 	}
 	if (!head)
-		resp_add_file(c, fd, 0, (uint64_t)st->st_size);
+		add_body(c, fd, (uint64_t)st->st_size);
 }
 
 static bool

@@ -21,9 +21,19 @@
 enum {
 	HTTPD_LISTENERS_MAX = 64,
 	HTTPD_LOGFILES_MAX = 64,
-	HTTPD_CONNS_MAX = 1024,		/* per worker, as OpenBSD's max clients */
+	/*
+	 * Connection slots per worker.  OpenBSD allows 1024 clients; idle
+	 * keep-alive connections cost a slot and no buffer here, so a worker
+	 * holds many more.  Slots are touched only when first used.
+	 */
+	HTTPD_CONNS_MAX = 16384,
 	HTTPD_INBUF = 16384 + 512,	/* request line + header fields + slack */
-	HTTPD_OUTBUF = 4096,		/* response head and small bodies */
+	/*
+	 * Response head and small bodies: a file that fits after the head is
+	 * read into this buffer and sent with it in one send(2), cheaper than
+	 * a send and a sendfile for the small files most pages are made of.
+	 */
+	HTTPD_OUTBUF = 16384,
 	HTTPD_SEGS_MAX = 2 * 4 + 2,	/* multipart: part heads and ranges */
 	HTTPD_DRAIN_SECONDS = 30	/* SIGTERM: longest wait for requests */
 };

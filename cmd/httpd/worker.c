@@ -129,19 +129,22 @@ read_signals(struct worker *w, int64_t *drain_deadline)
 	}
 }
 
-static void
-init_conns(struct worker *w)
+/* Slots are handed out from the free list, else from the untouched rest. */
+struct conn *
+worker_conn_slot(struct worker *w)
 {
-	size_t i;
+	struct conn *c;
 
-	w->free_conns = NULL;
-	for (i = HTTPD_CONNS_MAX; i-- > 0;) {
-		w->conns[i].fd = -1;
-		w->conns[i].file = -1;
-		w->conns[i].state = CONN_FREE;
-		w->conns[i].next = w->free_conns;
-		w->free_conns = &w->conns[i];
+	if ((c = w->free_conns) != NULL) {
+		w->free_conns = c->next;
+		return c;
 	}
+	if (w->conns_used == HTTPD_CONNS_MAX)
+		return NULL;
+	c = &w->conns[w->conns_used++];
+	c->fd = -1;
+	c->file = -1;
+	return c;
 }
 
 static void
@@ -181,7 +184,6 @@ worker_main(struct httpd_state *st, int id)
 	mime_init(&w);
 	accesslog_init(&w);
 	sandbox_worker(st->conf->chroot);
-	init_conns(&w);
 	update_clock(&w);
 	listeners_poll(&w, true);
 	for (;;) {

@@ -88,6 +88,7 @@ struct worker {
 	struct conn		 conns[HTTPD_CONNS_MAX];
 	struct conn		*free_conns;
 	size_t			 nconns;
+	size_t			 conns_used;	/* slots ever used */
 	char			*free_in, *free_out;	/* buffer free lists */
 	int64_t			 now_ms;	/* monotonic, per loop pass */
 	time_t			 now;		/* wall clock seconds */
@@ -108,6 +109,7 @@ struct worker {
 
 /* worker.c */
 void	worker_pause_accept(struct worker *, int ms);
+struct conn *worker_conn_slot(struct worker *);
 
 /* conn.c */
 void	conn_accept(struct worker *, const struct listener *);

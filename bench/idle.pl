@@ -1,0 +1,24 @@
+#!/usr/bin/perl
+# idle.pl PORT N SECONDS: open N keep-alive connections to 127.0.0.1:PORT,
+# send one request on each (so the server has a live, idle connection),
+# then hold them SECONDS seconds.  Prints how many are open.
+use strict;
+use warnings;
+use IO::Socket::INET;
+
+my ($port, $n, $hold) = @ARGV;
+my @socks;
+for my $i (1 .. $n) {
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+	    PeerPort => $port, Proto => 'tcp') or last;
+	print $s "GET /1k.html HTTP/1.1\r\nHost: a\r\n\r\n";
+	push @socks, $s;
+}
+# Read each answer so that only the idle connection remains.
+for my $s (@socks) {
+	my $buf;
+	sysread($s, $buf, 4096);
+}
+print scalar(@socks), "\n";
+$| = 1;
+sleep $hold;
