@@ -65,14 +65,35 @@ log_path(const struct conn *c, struct http_log_entry *e, char *canon)
 	}
 }
 
-static void
-write_line(int fd, const char *line, size_t len)
+/*
+ * Lines wait in one buffer per worker until the event loop is about to
+ * sleep (or the buffer is full, or another file's line comes): one write
+ * then carries every line of a batch of events, whole lines only, so
+ * O_APPEND keeps the workers' lines apart.  A full disk drops lines;
+ * serving goes on.
+ */
+void
+accesslog_flush(struct worker *w)
 {
 	ssize_t n;
 
-	/* A full disk drops lines; serving goes on. */
-	if (fd != -1 && len > 0 && (n = write(fd, line, len)) != (ssize_t)len)
+	if (w->logbuf_fd != -1 && w->logbuf_len > 0 &&
+	    (n = write(w->logbuf_fd, w->logbuf, w->logbuf_len)) !=
+	    (ssize_t)w->logbuf_len)
+		w->log_errors++;
+	w->logbuf_len = 0;
+}
+
+static void
+write_line(struct worker *w, int fd, const char *line, size_t len)
+{
+	if (fd == -1 || len == 0)
 		return;
+	if (fd != w->logbuf_fd || len > sizeof(w->logbuf) - w->logbuf_len)
+		accesslog_flush(w);
+	w->logbuf_fd = fd;
+	memcpy(w->logbuf + w->logbuf_len, line, len);
+	w->logbuf_len += len;
 }
 
 /* Where each server and location logs, found once per worker. */
@@ -82,6 +103,7 @@ accesslog_init(struct worker *w)
 	const struct httpd_server *s, *loc;
 
 	w->nlogmap = 0;
+	w->logbuf_fd = -1;
 	for (s = w->st->conf->servers; s != NULL; s = s->next)
 		for (loc = s; loc != NULL; loc = loc == s ? s->locations :
 		    loc->next) {
@@ -109,7 +131,7 @@ logmap_find(const struct worker *w, const struct httpd_server *srv)
 
 /* The error log says what went wrong, one line per failed request. */
 static void
-error_line(const struct worker *w, const struct conn *c,
+error_line(struct worker *w, const struct conn *c,
     const struct httpd_server *srv, const struct http_log_entry *e, int fd)
 {
 	char line[LOG_LINE_MAX], path[LOG_FIELD_MAX * 3];
@@ -123,9 +145,8 @@ error_line(const struct worker *w, const struct conn *c,
 	    "%d %s\n", srv->name, c->peer, c->peer_port,
 	    e->method != NULL ? e->method : "-", n != (size_t)-1 ? path : "",
 	    e->status, http_status_text(e->status));
-	(void)w;
 	if (len > 0 && (size_t)len < sizeof(line))
-		write_line(fd, line, (size_t)len);
+		write_line(w, fd, line, (size_t)len);
 }
 
 void
@@ -161,7 +182,7 @@ accesslog_write(struct worker *w, struct conn *c)
 	e.forwarded_for = cstr(c->log.xff, xff);
 	e.forwarded_port = cstr(c->log.xfp, xfp);
 	n = http_log_format(line, sizeof(line), style_of(srv->log.style), &e);
-	write_line(logmap_find(w, srv)->access, line, n);
+	write_line(w, logmap_find(w, srv)->access, line, n);
 	if (c->log.status >= 400)
 		error_line(w, c, named, &e, logmap_find(w, srv)->error);
 }

@@ -56,11 +56,40 @@ buf_put(char **list, char **b)
 	*b = NULL;
 }
 
-char *
-conn_buffer(struct worker *w, bool input)
+bool
+conn_take_outbuf(struct worker *w, struct conn *c)
 {
-	return input ? buf_get(&w->free_in, HTTPD_INBUF) :
-	    buf_get(&w->free_out, HTTPD_OUTBUF);
+	if (c->ob == NULL && (c->ob = (struct outbuf *)(void *)buf_get(
+	    &w->free_out, sizeof(struct outbuf))) == NULL)
+		return false;
+	c->out = c->ob->text;
+	c->segs = c->ob->segs;
+	return true;
+}
+
+/* Asked for only by the macros that need it: one getsockname then. */
+void
+conn_local(const struct conn *c, char *addr, size_t size, uint16_t *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	addr[0] = '\0';
+	*port = 0;
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)&ss;
+
+		(void)inet_ntop(AF_INET6, &s6->sin6_addr, addr,
+		    (socklen_t)size);
+		*port = ntohs(s6->sin6_port);
+	} else if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)&ss;
+
+		(void)inet_ntop(AF_INET, &s4->sin_addr, addr, (socklen_t)size);
+		*port = ntohs(s4->sin_port);
+	}
 }
 
 static const struct httpd_server *
@@ -78,6 +107,8 @@ set_deadline(struct worker *w, struct conn *c, long long seconds)
 static void
 release_response(struct worker *w, struct conn *c)
 {
+	char *ob;
+
 	if (c->file != -1) {
 		(void)close(c->file);
 		c->file = -1;
@@ -87,7 +118,11 @@ release_response(struct worker *w, struct conn *c)
 	c->nsegs = c->seg = 0;
 	c->segoff = 0;
 	c->outlen = c->outoff = 0;
-	buf_put(&w->free_out, &c->out);
+	c->out = NULL;
+	c->segs = NULL;
+	ob = (char *)c->ob;
+	buf_put(&w->free_out, &ob);
+	c->ob = NULL;
 }
 
 void

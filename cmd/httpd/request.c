@@ -190,6 +190,9 @@ static bool
 expand_macro(struct worker *w, struct conn *c, const struct route *rt,
     const char *name, size_t len, char *out, size_t size, size_t *n)
 {
+	char addr[46];
+	uint16_t port;
+
 	if (is_macro(name, len, "DOCUMENT_URI"))
 		put_string(out, size, n, rt->path);
 	else if (is_macro(name, len, "QUERY_STRING"))
@@ -206,10 +209,13 @@ expand_macro(struct worker *w, struct conn *c, const struct route *rt,
 		put_string(out, size, n, c->listener->tls ? "https" : "http");
 	else if (is_macro(name, len, "REQUEST_URI"))
 		put(out, size, n, w->req.path.ptr, w->req.path.len);
-	else if (is_macro(name, len, "SERVER_ADDR"))
-		put_string(out, size, n, c->local);
-	else if (is_macro(name, len, "SERVER_PORT"))
-		put_number(out, size, n, c->local_port);
+	else if (is_macro(name, len, "SERVER_ADDR")) {
+		conn_local(c, addr, sizeof(addr), &port);
+		put_string(out, size, n, addr);
+	} else if (is_macro(name, len, "SERVER_PORT")) {
+		conn_local(c, addr, sizeof(addr), &port);
+		put_number(out, size, n, port);
+	}
 	else if (is_macro(name, len, "SERVER_NAME"))
 		put_string(out, size, n, c->log.server->name);
 	else if (is_macro(name, len, "HTTP_HOST"))

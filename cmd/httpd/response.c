@@ -129,7 +129,7 @@ resp_head(struct worker *w, struct conn *c, int status)
 {
 	const struct httpd_server *srv = conf_of(c);
 
-	if (c->out == NULL && (c->out = conn_buffer(w, false)) == NULL)
+	if (!conn_take_outbuf(w, c))
 		return false;
 	c->outlen = c->outoff = 0;
 	c->log.status = status;

@@ -195,12 +195,15 @@ worker_main(struct httpd_state *st, int id)
 		for (i = 0; i < n; i++)
 			dispatch(&w, &ev[i], &drain_deadline);
 		resume_accept(&w);
+		accesslog_flush(&w);
 		if (w.now_ms - last_tick >= 1000) {
 			last_tick = w.now_ms;
 			conn_timeouts(&w);
 		}
 		if (w.draining && (w.nconns == 0 ||
-		    w.now_ms >= drain_deadline))
+		    w.now_ms >= drain_deadline)) {
+			accesslog_flush(&w);
 			exit(0);
+		}
 	}
 }

@@ -47,20 +47,29 @@ struct logrec {
 
 struct mime_slot;
 
+/*
+ * What a response is sent from, taken from the worker's free list while a
+ * response is planned and written: the head (and a small body) as text,
+ * and the body's segments.
+ */
+struct outbuf {
+	struct seg	segs[HTTPD_SEGS_MAX];
+	char		text[HTTPD_OUTBUF];
+};
+
 struct conn {
 	int			 fd;
 	enum conn_state		 state;
 	const struct listener	*listener;
 	char			 peer[46];	/* numeric address */
 	uint16_t		 peer_port;
-	char			 local[46];	/* the address it came to */
-	uint16_t		 local_port;
 	char			*in;		/* NULL while idle */
 	size_t			 inlen;		/* bytes in `in` */
 	size_t			 used;		/* bytes of the current request */
-	char			*out;		/* head and small bodies */
+	struct outbuf		*ob;		/* NULL while idle */
+	char			*out;		/* ob->text */
 	size_t			 outlen, outoff;
-	struct seg		 segs[HTTPD_SEGS_MAX];
+	struct seg		*segs;		/* ob->segs */
 	size_t			 nsegs, seg;	/* segments, current one */
 	uint64_t		 segoff;	/* sent of the current one */
 	int			 file;		/* -1: none */
@@ -105,6 +114,10 @@ struct worker {
 	struct http_request	 req;		/* the request being routed */
 	struct logmap		 logmap[HTTPD_LOGMAP_MAX];
 	size_t			 nlogmap;
+	char			 logbuf[65536];	/* lines not yet written */
+	size_t			 logbuf_len;
+	int			 logbuf_fd;
+	unsigned long		 log_errors;	/* lines lost to write errors */
 };
 
 /* worker.c */
@@ -117,8 +130,10 @@ void	conn_event(struct worker *, struct conn *, uint32_t events);
 void	conn_timeouts(struct worker *);
 void	conn_close(struct worker *, struct conn *);
 void	conn_drain_idle(struct worker *);
-/* An input (or output) buffer from the worker's free list. */
-char	*conn_buffer(struct worker *, bool input);
+/* Take the output buffer for a response; false if memory is out. */
+bool	conn_take_outbuf(struct worker *, struct conn *);
+/* The address and port the connection came to, for $SERVER_ADDR. */
+void	conn_local(const struct conn *, char *addr, size_t, uint16_t *port);
 
 /* request.c: plan the response to the request parsed into w->req. */
 void	request_route(struct worker *, struct conn *);
@@ -158,6 +173,7 @@ void	listing_serve(struct worker *, struct conn *, int dfd,
 
 /* accesslog.c */
 void	accesslog_init(struct worker *);
+void	accesslog_flush(struct worker *);
 void	accesslog_write(struct worker *, struct conn *);
 
 #endif
