@@ -100,4 +100,11 @@ is "$?" 0 "SIGTERM: exit status 0"
 HTTPD_PID=
 ! curl -s -o /dev/null --max-time 2 "$URL/"
 ok $? "nothing listens after the stop"
+
+# TLS is not served yet: a tls listener must never get plain text.
+printf '%s\n' "chroot \"$T\"" "server \"s\" {" \
+    "	listen on 127.0.0.1 tls port $PORT" "}" >"$T/tls.conf"
+err=$(bin/httpd -f "$T/tls.conf" 2>&1)
+is "$?" 1 "a tls listener: httpd refuses to start"
+like "$err" 'TLS is not served yet' "... and says why"
 done_testing

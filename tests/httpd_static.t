@@ -124,6 +124,11 @@ is "$(printf '%s' "$out" | grep -o 'HTTP/1.1 [0-9]*' | wc -l)" 3 \
     "three pipelined requests, three responses"
 is "$(printf '%s' "$out" | grep -o 'HTTP/1.1 [0-9]*' | awk '{print $2}' | tr '\n' ' ')" \
     "200 404 200 " "... in order"
+reqs='GET /alpha.txt HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\n\r\nGET /dir/ HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
+whole=$(printf "$reqs" | raw | grep -v '^Date: ')
+bytewise=$(printf "$reqs" | RAW_BYTEWISE=1 raw | grep -v '^Date: ')
+is "$bytewise" "$whole" "requests sent a byte at a time get the same answers"
+like "$whole" 'in dir' "... which are the right ones"
 out=$(printf 'GET /alpha.txt HTTP/1.0\r\n\r\n' | raw)
 like "$out" 'Connection: close' "HTTP/1.0 without keep-alive closes"
 

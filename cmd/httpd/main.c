@@ -169,6 +169,27 @@ free_generation(struct parent *p)
 	return NULL;
 }
 
+/*
+ * TLS is parsed but not yet served: a server with a tls listener is
+ * refused, at start and on reload, rather than answered in plain text on
+ * a port configured for TLS.  Returns that server's name, or NULL.
+ */
+static const char *
+tls_server(const struct httpd_conf *conf)
+{
+	const struct httpd_server *s;
+	const struct httpd_listen *l;
+
+	for (s = conf->servers; s != NULL; s = s->next)
+		for (l = s->listens; l != NULL; l = l->next)
+			if (l->tls)
+				return s->name;
+	return NULL;
+}
+
+static const char tls_refusal[] = "listen on ... tls: TLS is not served "
+    "yet; refusing plain text on a TLS port";
+
 /* All of a draining generation's workers are gone: let go of its state. */
 static void
 retire(struct parent *p, struct generation *g)
@@ -201,8 +222,9 @@ renew(struct parent *p, bool reread)
 		g->st.conf = conf_load(g->arena, &httpd_grammar,
 		    p->opt.conffile, p->opt.defines, p->opt.ndefines, stderr,
 		    &error);
-		if (g->st.conf == NULL) {
-			warnx_("reload failed, configuration kept: %s", error);
+		if (g->st.conf == NULL || tls_server(g->st.conf) != NULL) {
+			warnx_("reload failed, configuration kept: %s",
+			    error != NULL ? error : tls_refusal);
 			arena_free(g->arena);
 			return;
 		}
@@ -403,6 +425,9 @@ main(int argc, char **argv)
 	g->st.verbose = p.opt.verbose;
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(NULL, default_users, &g->st.user);
+	if (tls_server(g->st.conf) != NULL)
+		die(DIE_CONFIG, "server %s: %s", tls_server(g->st.conf),
+		    tls_refusal);
 	check_chroot(g->st.conf->chroot);
 	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
