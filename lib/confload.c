@@ -77,10 +77,10 @@ conf_load_or_exit(struct arena *a, const struct grammar *g, const char *path,
 void *
 conf_program_start(struct progopt *opt, int argc, char **argv,
     const char *name, const struct grammar *g, const char *deffile,
-    const char *defstatedir)
+    const char *defstatedir, bool with_user)
 {
 	progname = name;
-	progopt_parse(opt, argc, argv, deffile, defstatedir);
+	progopt_parse(opt, argc, argv, deffile, defstatedir, with_user);
 	return conf_load_or_exit(arena_new(), g, opt->conffile, opt->defines,
 	    opt->ndefines, opt->check);
 }

@@ -6,6 +6,7 @@
 #ifndef CONFLOAD_H
 #define CONFLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -57,6 +58,6 @@ struct progopt;
  */
 void	*conf_program_start(struct progopt *opt, int argc, char **argv,
 	    const char *name, const struct grammar *g, const char *deffile,
-	    const char *defstatedir);
+	    const char *defstatedir, bool with_user);
 
 #endif

@@ -7,10 +7,10 @@
 #include "progopt.h"
 
 _Noreturn static void
-usage(bool statedir)
+usage(bool statedir, bool user)
 {
-	fprintf(stderr, "usage: %s [-dnv] [-D macro=value] [-f file] [-r fd]%s\n",
-	    progname, statedir ? " [-s dir]" : "");
+	fprintf(stderr, "usage: %s [-dnv] [-D macro=value] [-f file] [-r fd]%s%s"
+	    "\n", progname, statedir ? " [-s dir]" : "", user ? " [-u user]" : "");
 	exit(DIE_USAGE);
 }
 
@@ -27,9 +27,10 @@ parse_fd(const char *s)
 
 void
 progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
-    const char *defstatedir)
+    const char *defstatedir, bool with_user)
 {
-	const char *opts = defstatedir != NULL ? "D:df:nr:s:v" : "D:df:nr:v";
+	const char *opts = defstatedir != NULL ? (with_user ? "D:df:nr:s:u:v" :
+	    "D:df:nr:s:v") : (with_user ? "D:df:nr:u:v" : "D:df:nr:v");
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -62,13 +63,16 @@ progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
 		case 's':
 			o->statedir = optarg;
 			break;
+		case 'u':
+			o->user = optarg;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
 		default:
-			usage(defstatedir != NULL);
+			usage(defstatedir != NULL, with_user);
 		}
 	}
 	if (optind != argc)
-		usage(defstatedir != NULL);
+		usage(defstatedir != NULL, with_user);
 }

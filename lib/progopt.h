@@ -1,7 +1,8 @@
 /*
  * progopt: the command line the config-reading programs share with
  * OpenBSD's httpd and relayd: [-dnv] [-D macro=value] [-f file] [-r fd],
- * plus -s dir for the programs around checkd's state directory.
+ * plus -s dir for the programs around checkd's state directory and -u user
+ * for those whose workers drop to an unprivileged user.
  */
 #ifndef PROGOPT_H
 #define PROGOPT_H
@@ -14,6 +15,7 @@ enum { PROGOPT_DEFINES_MAX = 64 };
 struct progopt {
 	const char	*conffile;
 	const char	*statedir;	/* -s; NULL where not accepted */
+	const char	*user;		/* -u; NULL: the program's default */
 	int		 check;		/* -n count: 1 check, 2 also dump */
 	int		 verbose;	/* -v count */
 	bool		 debug;		/* -d: accepted, we never detach */
@@ -24,9 +26,10 @@ struct progopt {
 
 /*
  * Parse argv.  deffile is the default -f; defstatedir non-NULL enables
- * -s with that default.  Bad usage prints usage and exits DIE_USAGE.
+ * -s with that default; with_user enables -u.  Bad usage prints usage and
+ * exits DIE_USAGE.
  */
 void	progopt_parse(struct progopt *, int, char **, const char *deffile,
-	    const char *defstatedir);
+	    const char *defstatedir, bool with_user);
 
 #endif

@@ -101,6 +101,14 @@ HTTPD_PID=
 ! curl -s -o /dev/null --max-time 2 "$URL/"
 ok $? "nothing listens after the stop"
 
+# -u chooses the workers' user.
+HTTPD_ARGS="-u nobody" httpd_start "$conf1"
+w=$(workers | head -n 1)
+is "$(awk '/^Uid:/ { print $2 }' /proc/$w/status)" "$(id -u nobody)" \
+    "-u nobody: the workers run as nobody"
+is "$(curl -s "$URL/")" one "... and serve"
+httpd_stop
+
 # TLS is not served yet: a tls listener must never get plain text.
 printf '%s\n' "chroot \"$T\"" "server \"s\" {" \
     "	listen on 127.0.0.1 tls port $PORT" "}" >"$T/tls.conf"

@@ -12,7 +12,10 @@ for site in a b c; do
 	mkdir -p "$T/htdocs/$site/x"
 	echo "x $site" >"$T/htdocs/$site/x/f.txt"
 done
-mkdir -p "$T/acme/.well-known/acme-challenge" "$T/secret"
+mkdir -p "$T/acme/.well-known/acme-challenge" "$T/secret" "$T/errdocs"
+echo 'Missing: $HTTP_ERROR ($RESPONSE_CODE) [$SERVER_SOFTWARE]' >"$T/errdocs/404.html"
+echo 'Error $RESPONSE_CODE' >"$T/errdocs/err.html"
+mkdir -p "$T/htdocs/c/closed"
 echo token >"$T/acme/.well-known/acme-challenge/tok"
 echo "private" >"$T/htdocs/a/private.html"
 mkdir -p "$T/htdocs/a/members"
@@ -52,6 +55,7 @@ server \"*.c.example\" {
 	listen on 127.0.0.1 port $PORT
 	root \"/htdocs/c\"
 	no banner
+	errdocs \"/errdocs\"
 }"
 
 host() { curl -s -H "Host: $1" "$URL$2"; }
@@ -93,6 +97,11 @@ like "$out" 'X-Frame-Options: DENY' "header ... always: also on errors"
 ok $? "header without always: not on errors"
 ! curl -s -i -H 'Host: x.c.example' "$URL/" | grep -q '^Server:'
 ok $? "no banner: no Server field"
+is "$(host x.c.example /nothing)" "Missing: Not Found (404) []" \
+    "errdocs: NNN.html with its macros (no banner: no software)"
+is "$(host x.c.example /closed/)" "Error 403" "errdocs: err.html for the rest"
+like "$(host a.example /nothing)" '<h1>404 Not Found</h1>' \
+    "a server without errdocs: the built-in page"
 
 out=$(curl -s -i -H 'Host: a.example' "$URL/members/")
 is "$(status_of "$out")" 401 "authenticate: 401 without credentials"

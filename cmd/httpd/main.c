@@ -420,11 +420,11 @@ main(int argc, char **argv)
 	struct pollfd pfd;
 
 	g->st.conf = conf_program_start(&p.opt, argc, argv, "httpd",
-	    &httpd_grammar, "/etc/httpd.conf", NULL);
+	    &httpd_grammar, "/etc/httpd.conf", NULL, true);
 	g->arena = NULL;	/* the first configuration lives forever */
 	g->st.verbose = p.opt.verbose;
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	privdrop_find_user(NULL, default_users, &g->st.user);
+	privdrop_find_user(p.opt.user, default_users, &g->st.user);
 	if (tls_server(g->st.conf) != NULL)
 		die(DIE_CONFIG, "server %s: %s", tls_server(g->st.conf),
 		    tls_refusal);

@@ -199,6 +199,24 @@ resp_add_file(struct conn *c, int fd, uint64_t off, uint64_t len)
 	c->segs[c->nsegs++].len = len;
 }
 
+/* The built-in page: a title, the status and, unless `no banner`, us. */
+static int
+builtin_page(const struct httpd_server *srv, int status, char *body,
+    size_t size)
+{
+	const char *text = http_status_text(status);
+	int n;
+
+	n = snprintf(body, size,
+	    "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%d %s</title>\n<style>\nbody { font-family: sans-serif; "
+	    "margin: 2em; }\nhr { border: 0; border-bottom: 1px solid #ccc; }"
+	    "\n</style>\n</head>\n<body>\n<h1>%d %s</h1>\n<hr>\n%s</body>\n"
+	    "</html>\n", status, text, status, text,
+	    srv->no_banner ? "" : "<address>httpd</address>\n");
+	return n < 0 || (size_t)n >= size ? 0 : n;
+}
+
 /*
  * A complete error response with a small HTML page, placed after the head
  * in the output buffer.  `location` is sent for redirections, and a 416
@@ -209,19 +227,11 @@ error_page(struct worker *w, struct conn *c, int status, const char *location,
     const uint64_t *range_size)
 {
 	const struct httpd_server *srv = conf_of(c);
-	char body[1024];
-	const char *text = http_status_text(status);
+	char body[8192];
 	int n;
 
-	n = snprintf(body, sizeof(body),
-	    "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<title>%d %s</title>\n<style>\nbody { font-family: sans-serif; "
-	    "margin: 2em; }\nhr { border: 0; border-bottom: 1px solid #ccc; }"
-	    "\n</style>\n</head>\n<body>\n<h1>%d %s</h1>\n<hr>\n%s</body>\n"
-	    "</html>\n", status, text, status, text,
-	    srv->no_banner ? "" : "<address>httpd</address>\n");
-	if (n < 0 || (size_t)n >= sizeof(body))
-		n = 0;
+	if ((n = (int)errdoc_render(srv, status, body, sizeof(body))) == 0)
+		n = builtin_page(srv, status, body, sizeof(body));
 	c->nsegs = c->seg = 0;
 	if (status >= 400)
 		c->keep_alive = c->keep_alive && status != 400 &&

@@ -167,6 +167,10 @@ void	mime_init(struct worker *);
 const struct httpd_media *mime_lookup(const struct worker *,
 	    const struct httpd_server *, const char *path);
 
+/* errdocs.c: the custom page for status, or 0 to use the built-in one. */
+size_t	errdoc_render(const struct httpd_server *, int status, char *,
+	    size_t);
+
 /* listing.c: the `auto index` page of the open directory dfd. */
 void	listing_serve(struct worker *, struct conn *, int dfd,
 	    const char *path);

@@ -12,7 +12,7 @@ main(int argc, char **argv)
 	struct progopt opt;
 
 	(void)conf_program_start(&opt, argc, argv, "relay", &relayd_grammar,
-	    "/etc/relayd.conf", "/run/relayd");
+	    "/etc/relayd.conf", "/run/relayd", false);
 	/* The configuration is valid; relaying comes with its own issue. */
 	die(DIE_CONFIG, "%s: configuration valid, but relaying is not "
 	    "implemented yet; use -n to check a file", opt.conffile);

@@ -34,7 +34,9 @@ httpd_start() {
 	} >"$T/httpd.conf"
 	rm -f "$T/ready"
 	mkfifo "$T/ready"
-	bin/httpd -f "$T/httpd.conf" -r 3 3>"$T/ready" 2>>"$T/stderr" &
+	# shellcheck disable=SC2086
+	bin/httpd -f "$T/httpd.conf" -r 3 ${HTTPD_ARGS:-} 3>"$T/ready" \
+	    2>>"$T/stderr" &
 	HTTPD_PID=$!
 	if ! read -r _ <"$T/ready"; then
 		cat "$T/stderr" >&2

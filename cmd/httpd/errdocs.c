@@ -1,0 +1,99 @@
+/*
+ * errdocs: custom error pages, as `errdocs directory` asks: the file
+ * NNN.html for the status, or err.html for every status, read from the
+ * directory inside the chroot when the error happens, with $HTTP_ERROR,
+ * $RESPONSE_CODE and $SERVER_SOFTWARE replaced.  A page that is missing,
+ * unreadable or larger than the buffer leaves the built-in page in place.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "worker.h"
+
+static ssize_t
+read_doc(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[HTTPD_PATH_MAX + 16];
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path) || (fd = open(path, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW | O_NONBLOCK)) == -1)
+		return -1;
+	n = read(fd, buf, size);
+	(void)close(fd);
+	/* A page that fills the buffer may be cut: not served. */
+	return n >= 0 && (size_t)n < size ? n : -1;
+}
+
+static bool
+put(char *out, size_t size, size_t *n, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (*n + len >= size)
+		return false;
+	memcpy(out + *n, s, len);
+	*n += len;
+	return true;
+}
+
+static bool
+substitute(const char *tmpl, size_t len, int status, bool banner, char *out,
+    size_t size, size_t *n)
+{
+	static const char *const names[] = { "$HTTP_ERROR", "$RESPONSE_CODE",
+	    "$SERVER_SOFTWARE" };
+	char code[8];
+	const char *values[3];
+	size_t i = 0, k, nl;
+	bool found;
+
+	(void)snprintf(code, sizeof(code), "%d", status);
+	values[0] = http_status_text(status);
+	values[1] = code;
+	values[2] = banner ? "httpd" : "";
+	*n = 0;
+	while (i < len) {
+		found = false;
+		for (k = 0; k < 3 && tmpl[i] == '$'; k++) {
+			nl = strlen(names[k]);
+			if (len - i >= nl && memcmp(tmpl + i, names[k], nl) == 0) {
+				if (!put(out, size, n, values[k]))
+					return false;
+				i += nl;
+				found = true;
+				break;
+			}
+		}
+		if (found)
+			continue;
+		if (*n + 1 >= size)
+			return false;
+		out[(*n)++] = tmpl[i++];
+	}
+	return true;
+}
+
+size_t
+errdoc_render(const struct httpd_server *srv, int status, char *out,
+    size_t size)
+{
+	char tmpl[8192], name[16];
+	ssize_t len;
+	size_t n;
+
+	if (srv->errdocs == NULL)
+		return 0;
+	(void)snprintf(name, sizeof(name), "%d.html", status);
+	if ((len = read_doc(srv->errdocs, name, tmpl, sizeof(tmpl))) == -1 &&
+	    (len = read_doc(srv->errdocs, "err.html", tmpl, sizeof(tmpl))) == -1)
+		return 0;
+	if (!substitute(tmpl, (size_t)len, status, !srv->no_banner, out, size,
+	    &n))
+		return 0;
+	return n;
+}
