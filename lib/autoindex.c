@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "autoindex.h"
+#include "http_date.h"
+#include "strbuf.h"
 
 /*
  * Dates are shown for years 0000-9999 only: a four-digit year keeps the
@@ -70,56 +72,9 @@ static const char FOOT[] =
 	"</body>\n"
 	"</html>\n";
 
-/*
- * A bounded writer over the caller's buffer.  Once something does not
- * fit, `full` sticks and nothing more is written: the callers check once
- * at the end instead of after every piece.
- */
-struct page {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;
-	bool	 full;
-};
-
-/* Append s[0..n), keeping room for the NUL. */
-static void
-put(struct page *pg, const char *s, size_t n)
-{
-	if (pg->full || n >= pg->size - pg->len) {
-		pg->full = true;
-		return;
-	}
-	memcpy(pg->buf + pg->len, s, n);
-	pg->len += n;
-	pg->buf[pg->len] = '\0';
-}
-
-static void
-put_str(struct page *pg, const char *s)
-{
-	put(pg, s, strlen(s));
-}
-
-/* Append v in decimal, zero-padded to at least width digits. */
-static void
-put_num(struct page *pg, uint64_t v, size_t width)
-{
-	char digits[20];
-	size_t i = sizeof(digits);
-
-	do {
-		digits[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0 && i > 0);
-	while (sizeof(digits) - i < width && i > 0)
-		digits[--i] = '0';
-	put(pg, digits + i, sizeof(digits) - i);
-}
-
 /* Append an escaper's output (html_escape, url_encode_path) in place. */
 static void
-put_with(struct page *pg, size_t (*fn)(char *, size_t, const char *, size_t),
+put_with(struct strbuf *pg, size_t (*fn)(char *, size_t, const char *, size_t),
     const char *s, size_t n)
 {
 	size_t w;
@@ -172,26 +127,26 @@ utf8_seq(const unsigned char *s, size_t len)
 
 /* One ASCII byte as HTML: the five significant ones as entities. */
 static void
-put_ascii(struct page *pg, char c)
+put_ascii(struct strbuf *pg, char c)
 {
 	switch (c) {
 	case '&':
-		put_str(pg, "&amp;");
+		strbuf_puts(pg, "&amp;");
 		break;
 	case '<':
-		put_str(pg, "&lt;");
+		strbuf_puts(pg, "&lt;");
 		break;
 	case '>':
-		put_str(pg, "&gt;");
+		strbuf_puts(pg, "&gt;");
 		break;
 	case '"':
-		put_str(pg, "&quot;");
+		strbuf_puts(pg, "&quot;");
 		break;
 	case '\'':
-		put_str(pg, "&#39;");
+		strbuf_puts(pg, "&#39;");
 		break;
 	default:
-		put(pg, &c, 1);
+		strbuf_put(pg, &c, 1);
 		break;
 	}
 }
@@ -199,23 +154,24 @@ put_ascii(struct page *pg, char c)
 size_t
 html_escape(char *out, size_t size, const char *s, size_t len)
 {
-	struct page pg = { out, size, 0, false };
+	struct strbuf pg;
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i, n;
 
 	if (size == 0)
 		return (size_t)-1;
-	out[0] = '\0';
+	strbuf_init(&pg, out, size);
+	strbuf_init(&pg, out, size);
 	for (i = 0; i < len && !pg.full; i += n) {
 		n = utf8_seq(u + i, len - i);
 		/* A lone byte or a control shows as U+FFFD, never raw. */
 		if (n == 0 || u[i] < 0x20 || u[i] == 0x7f) {
-			put(&pg, REPLACEMENT, sizeof(REPLACEMENT) - 1);
+			strbuf_put(&pg, REPLACEMENT, sizeof(REPLACEMENT) - 1);
 			n = 1;
 		} else if (n == 1)
 			put_ascii(&pg, s[i]);
 		else
-			put(&pg, s + i, n);
+			strbuf_put(&pg, s + i, n);
 	}
 	return pg.full ? (size_t)-1 : pg.len;
 }
@@ -224,59 +180,39 @@ size_t
 url_encode_path(char *out, size_t size, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct page pg = { out, size, 0, false };
+	struct strbuf pg;
 	unsigned char c;
 	char pct[3];
 	size_t i;
 
 	if (size == 0)
 		return (size_t)-1;
-	out[0] = '\0';
+	strbuf_init(&pg, out, size);
 	for (i = 0; i < len && !pg.full; i++) {
 		c = (unsigned char)s[i];
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
 		    c == '_' || c == '~' || c == '/') {
-			put(&pg, s + i, 1);
+			strbuf_put(&pg, s + i, 1);
 			continue;
 		}
 		pct[0] = '%';
 		pct[1] = hex[c >> 4];
 		pct[2] = hex[c & 0x0f];
-		put(&pg, pct, sizeof(pct));
+		strbuf_put(&pg, pct, sizeof(pct));
 	}
 	return pg.full ? (size_t)-1 : pg.len;
 }
 
-/*
- * Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
- * civil_from_days): no gmtime_r, so no time zone file and no locale.
- */
-static void
-civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	days += 719468;		/* shift the epoch to 0000-03-01 */
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* "2026-11-26 14:03", UTC. */
 static void
-put_date(struct page *pg, int64_t t)
+put_date(struct strbuf *pg, int64_t t)
 {
 	int64_t days, secs, y;
 	unsigned m, d;
 
 	if (t < DATE_MIN || t > DATE_MAX) {
-		put_str(pg, "-");
+		strbuf_puts(pg, "-");
 		return;
 	}
 	days = t / 86400;
@@ -285,16 +221,16 @@ put_date(struct page *pg, int64_t t)
 		secs += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
-	put_num(pg, (uint64_t)y, 4);
-	put_str(pg, "-");
-	put_num(pg, m, 2);
-	put_str(pg, "-");
-	put_num(pg, d, 2);
-	put_str(pg, " ");
-	put_num(pg, (uint64_t)(secs / 3600), 2);
-	put_str(pg, ":");
-	put_num(pg, (uint64_t)(secs % 3600 / 60), 2);
+	http_civil_from_days(days, &y, &m, &d);
+	strbuf_putnum(pg, (uint64_t)y, 4);
+	strbuf_puts(pg, "-");
+	strbuf_putnum(pg, m, 2);
+	strbuf_puts(pg, "-");
+	strbuf_putnum(pg, d, 2);
+	strbuf_puts(pg, " ");
+	strbuf_putnum(pg, (uint64_t)(secs / 3600), 2);
+	strbuf_puts(pg, ":");
+	strbuf_putnum(pg, (uint64_t)(secs % 3600 / 60), 2);
 }
 
 /*
@@ -303,14 +239,14 @@ put_date(struct page *pg, int64_t t)
  * are computed from quotient and remainder so that no size overflows.
  */
 static void
-put_size(struct page *pg, uint64_t size)
+put_size(struct strbuf *pg, uint64_t size)
 {
 	static const char units[] = "KMGTPE";
 	uint64_t unit = 1024, t = 0;
 	size_t u;
 
 	if (size < 1024) {
-		put_num(pg, size, 1);
+		strbuf_putnum(pg, size, 1);
 		return;
 	}
 	for (u = 0; u < sizeof(units) - 1; u++, unit <<= 10) {
@@ -320,39 +256,39 @@ put_size(struct page *pg, uint64_t size)
 			break;
 	}
 	if (t < 100) {
-		put_num(pg, t / 10, 1);
-		put_str(pg, ".");
-		put_num(pg, t % 10, 1);
+		strbuf_putnum(pg, t / 10, 1);
+		strbuf_puts(pg, ".");
+		strbuf_putnum(pg, t % 10, 1);
 	} else
-		put_num(pg, (t + 5) / 10, 1);
-	put(pg, &units[u], 1);
+		strbuf_putnum(pg, (t + 5) / 10, 1);
+	strbuf_put(pg, &units[u], 1);
 }
 
 /* One table row; the href is encoded, the text escaped. */
 static void
-put_entry(struct page *pg, const struct autoindex_entry *e)
+put_entry(struct strbuf *pg, const struct autoindex_entry *e)
 {
 	size_t len = strlen(e->name);
 
-	put_str(pg, "<tr><td class=\"n\"><a href=\"");
+	strbuf_puts(pg, "<tr><td class=\"n\"><a href=\"");
 	/*
 	 * url_encode_path's output holds none of the five bytes that
 	 * html_escape changes, so escaping it again would change nothing.
 	 */
 	put_with(pg, url_encode_path, e->name, len);
-	put_str(pg, e->dir ? "/\">" : "\">");
+	strbuf_puts(pg, e->dir ? "/\">" : "\">");
 	put_with(pg, html_escape, e->name, len);
-	put_str(pg, e->dir ? "/</a></td><td class=\"m\">" :
+	strbuf_puts(pg, e->dir ? "/</a></td><td class=\"m\">" :
 	    "</a></td><td class=\"m\">");
 	put_date(pg, e->mtime);
 	if (e->dir)
-		put_str(pg, "</td><td class=\"s\">-</td></tr>\n");
+		strbuf_puts(pg, "</td><td class=\"s\">-</td></tr>\n");
 	else {
-		put_str(pg, "</td><td class=\"s\" title=\"");
-		put_num(pg, e->size, 1);
-		put_str(pg, e->size == 1 ? " byte\">" : " bytes\">");
+		strbuf_puts(pg, "</td><td class=\"s\" title=\"");
+		strbuf_putnum(pg, e->size, 1);
+		strbuf_puts(pg, e->size == 1 ? " byte\">" : " bytes\">");
 		put_size(pg, e->size);
-		put_str(pg, "</td></tr>\n");
+		strbuf_puts(pg, "</td></tr>\n");
 	}
 }
 
@@ -368,24 +304,24 @@ size_t
 autoindex_render(char *out, size_t size, const char *path,
     const struct autoindex_entry *entries, size_t n)
 {
-	struct page pg = { out, size, 0, false };
+	struct strbuf pg;
 	size_t i, plen;
 
 	if (size == 0 || path == NULL || (n > 0 && entries == NULL))
 		return 0;
-	out[0] = '\0';
+	strbuf_init(&pg, out, size);
 	plen = strlen(path);
-	put_str(&pg, HEAD1);
+	strbuf_puts(&pg, HEAD1);
 	put_with(&pg, html_escape, path, plen);
-	put_str(&pg, HEAD2);
+	strbuf_puts(&pg, HEAD2);
 	put_with(&pg, html_escape, path, plen);
-	put_str(&pg, HEAD3);
+	strbuf_puts(&pg, HEAD3);
 	if (strcmp(path, "/") != 0)
-		put_str(&pg, PARENT);
+		strbuf_puts(&pg, PARENT);
 	for (i = 0; i < n && !pg.full; i++)
 		if (!skipped(entries[i].name))
 			put_entry(&pg, &entries[i]);
-	put_str(&pg, FOOT);
+	strbuf_puts(&pg, FOOT);
 	/* Half a page must never be served as if it were the listing. */
 	if (pg.full) {
 		out[0] = '\0';

@@ -26,36 +26,36 @@ days_from_civil(int64_t y, int64_t m, int64_t d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
+void
+http_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
-	z += 719468;
+	z += 719468;		/* shift the epoch to 0000-03-01 */
 	era = (z >= 0 ? z : z - 146096) / 146097;
 	doe = z - era * 146097;
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
 }
 
 void
 http_date_format(time_t t, char *out)
 {
-	int64_t z = (int64_t)t / 86400, secs = (int64_t)t % 86400;
-	int y, m, d;
+	int64_t z = (int64_t)t / 86400, secs = (int64_t)t % 86400, y;
+	unsigned m, d;
 
 	if (secs < 0) {
 		secs += 86400;
 		z--;
 	}
-	civil_from_days(z, &y, &m, &d);
+	http_civil_from_days(z, &y, &m, &d);
 	(void)snprintf(out, HTTP_DATE_LEN + 1,
-	    "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	    days[((z % 7) + 11) % 7], d, months[m - 1], y % 10000,
+	    "%s, %02u %s %04d %02d:%02d:%02d GMT",
+	    days[((z % 7) + 11) % 7], d, months[m - 1], (int)(y % 10000),
 	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 

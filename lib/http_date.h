@@ -8,10 +8,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 enum { HTTP_DATE_LEN = 29 };	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
 
+/*
+ * The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
+ * Hinnant's civil_from_days): no gmtime_r, no time zone, no locale.
+ */
+void	http_civil_from_days(int64_t days, int64_t *y, unsigned *m,
+	    unsigned *d);
 /* Write t as IMF-fixdate into out (at least HTTP_DATE_LEN + 1 bytes). */
 void	http_date_format(time_t t, char *out);
 /* Parse IMF-fixdate, RFC 850 or asctime; false if it is none of them. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strbuf.h"
 #include "worker.h"
 
 static ssize_t
@@ -30,52 +31,35 @@ read_doc(const char *dir, const char *name, char *buf, size_t size)
 }
 
 static bool
-put(char *out, size_t size, size_t *n, const char *s)
-{
-	size_t len = strlen(s);
-
-	if (*n + len >= size)
-		return false;
-	memcpy(out + *n, s, len);
-	*n += len;
-	return true;
-}
-
-static bool
 substitute(const char *tmpl, size_t len, int status, bool banner, char *out,
     size_t size, size_t *n)
 {
 	static const char *const names[] = { "$HTTP_ERROR", "$RESPONSE_CODE",
 	    "$SERVER_SOFTWARE" };
-	char code[8];
 	const char *values[3];
+	struct strbuf sb;
+	char code[8];
 	size_t i = 0, k, nl;
-	bool found;
 
 	(void)snprintf(code, sizeof(code), "%d", status);
 	values[0] = http_status_text(status);
 	values[1] = code;
 	values[2] = banner ? "httpd" : "";
-	*n = 0;
-	while (i < len) {
-		found = false;
+	strbuf_init(&sb, out, size);
+	while (i < len && !sb.full) {
 		for (k = 0; k < 3 && tmpl[i] == '$'; k++) {
 			nl = strlen(names[k]);
-			if (len - i >= nl && memcmp(tmpl + i, names[k], nl) == 0) {
-				if (!put(out, size, n, values[k]))
-					return false;
-				i += nl;
-				found = true;
+			if (len - i >= nl && memcmp(tmpl + i, names[k], nl) == 0)
 				break;
-			}
 		}
-		if (found)
-			continue;
-		if (*n + 1 >= size)
-			return false;
-		out[(*n)++] = tmpl[i++];
+		if (k < 3 && tmpl[i] == '$') {
+			strbuf_puts(&sb, values[k]);
+			i += nl;
+		} else
+			strbuf_put(&sb, tmpl + i++, 1);
 	}
-	return true;
+	*n = sb.len;
+	return !sb.full;
 }
 
 size_t

@@ -12,6 +12,7 @@
 
 #include "http_path.h"
 #include "patterns.h"
+#include "strbuf.h"
 #include "worker.h"
 
 enum { REWRITES_MAX = 8 };	/* a rewrite loop ends here, with 500 */
@@ -133,18 +134,7 @@ select_location(struct worker *w, const struct httpd_server *srv,
 }
 
 static void
-put(char *out, size_t size, size_t *n, const char *s, size_t len)
-{
-	if (*n + len >= size) {
-		*n = size;	/* overflow: the caller refuses the result */
-		return;
-	}
-	memcpy(out + *n, s, len);
-	*n += len;
-}
-
-static void
-put_encoded(char *out, size_t size, size_t *n, const char *s, size_t len)
+put_encoded(struct strbuf *sb, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char e[3];
@@ -154,13 +144,13 @@ put_encoded(char *out, size_t size, size_t *n, const char *s, size_t len)
 		unsigned char ch = (unsigned char)s[i];
 
 		if (isalnum(ch) || strchr("-._~", ch) != NULL) {
-			put(out, size, n, s + i, 1);
+			strbuf_put(sb, s + i, 1);
 			continue;
 		}
 		e[0] = '%';
 		e[1] = hex[ch >> 4];
 		e[2] = hex[ch & 15];
-		put(out, size, n, e, 3);
+		strbuf_put(sb, e, 3);
 	}
 }
 
@@ -170,56 +160,41 @@ is_macro(const char *name, size_t len, const char *macro)
 	return len == strlen(macro) && memcmp(name, macro, len) == 0;
 }
 
-static void
-put_number(char *out, size_t size, size_t *n, unsigned v)
-{
-	char num[16];
-
-	(void)snprintf(num, sizeof(num), "%u", v);
-	put(out, size, n, num, strlen(num));
-}
-
-static void
-put_string(char *out, size_t size, size_t *n, const char *s)
-{
-	put(out, size, n, s, strlen(s));
-}
-
 /* One $MACRO of httpd.conf(5); false if the name is not one. */
 static bool
 expand_macro(struct worker *w, struct conn *c, const struct route *rt,
-    const char *name, size_t len, char *out, size_t size, size_t *n)
+    const char *name, size_t len, struct strbuf *sb)
 {
 	char addr[46];
 	uint16_t port;
 
 	if (is_macro(name, len, "DOCUMENT_URI"))
-		put_string(out, size, n, rt->path);
+		strbuf_puts(sb, rt->path);
 	else if (is_macro(name, len, "QUERY_STRING"))
-		put(out, size, n, rt->query.ptr, rt->query.len);
+		strbuf_put(sb, rt->query.ptr, rt->query.len);
 	else if (is_macro(name, len, "QUERY_STRING_ENC"))
-		put_encoded(out, size, n, rt->query.ptr, rt->query.len);
+		put_encoded(sb, rt->query.ptr, rt->query.len);
 	else if (is_macro(name, len, "REMOTE_ADDR"))
-		put_string(out, size, n, c->peer);
+		strbuf_puts(sb, c->peer);
 	else if (is_macro(name, len, "REMOTE_PORT"))
-		put_number(out, size, n, c->peer_port);
+		strbuf_putnum(sb, c->peer_port, 0);
 	else if (is_macro(name, len, "REMOTE_USER"))
-		put_string(out, size, n, c->log.user);
+		strbuf_puts(sb, c->log.user);
 	else if (is_macro(name, len, "REQUEST_SCHEME"))
-		put_string(out, size, n, c->listener->tls ? "https" : "http");
+		strbuf_puts(sb, c->listener->tls ? "https" : "http");
 	else if (is_macro(name, len, "REQUEST_URI"))
-		put(out, size, n, w->req.path.ptr, w->req.path.len);
+		strbuf_put(sb, w->req.path.ptr, w->req.path.len);
 	else if (is_macro(name, len, "SERVER_ADDR")) {
 		conn_local(c, addr, sizeof(addr), &port);
-		put_string(out, size, n, addr);
+		strbuf_puts(sb, addr);
 	} else if (is_macro(name, len, "SERVER_PORT")) {
 		conn_local(c, addr, sizeof(addr), &port);
-		put_number(out, size, n, port);
+		strbuf_putnum(sb, port, 0);
 	}
 	else if (is_macro(name, len, "SERVER_NAME"))
-		put_string(out, size, n, c->log.server->name);
+		strbuf_puts(sb, c->log.server->name);
 	else if (is_macro(name, len, "HTTP_HOST"))
-		put(out, size, n, rt->host_field.ptr, rt->host_field.len);
+		strbuf_put(sb, rt->host_field.ptr, rt->host_field.len);
 	else
 		return false;
 	return true;
@@ -234,17 +209,19 @@ static bool
 expand(struct worker *w, struct conn *c, const struct route *rt,
     const char *tmpl, char *out, size_t size)
 {
-	size_t n = 0, len;
+	struct strbuf sb;
 	const char *p = tmpl;
+	size_t len;
 	unsigned idx;
 
-	while (*p != '\0' && n < size) {
+	strbuf_init(&sb, out, size);
+	while (*p != '\0' && !sb.full) {
 		if (*p == '$') {
 			for (len = 1; isupper((unsigned char)p[len]) ||
 			    p[len] == '_'; len++)
 				;
 			if (len > 1 && expand_macro(w, c, rt, p + 1, len - 1,
-			    out, size, &n)) {
+			    &sb)) {
 				p += len;
 				continue;
 			}
@@ -252,18 +229,15 @@ expand(struct worker *w, struct conn *c, const struct route *rt,
 			idx = (unsigned)(p[1] - '0');
 			if (rt->matched != NULL && idx >= 1 &&
 			    idx <= rt->m.ncaptures)
-				put(out, size, &n, rt->matched +
+				strbuf_put(&sb, rt->matched +
 				    rt->m.cap[idx - 1].start,
 				    rt->m.cap[idx - 1].len);
 			p += 2;
 			continue;
 		}
-		put(out, size, &n, p++, 1);
+		strbuf_put(&sb, p++, 1);
 	}
-	if (n >= size)
-		return false;
-	out[n] = '\0';
-	return true;
+	return !sb.full;
 }
 
 /* Split "path?query" and canonicalize the path into rt->path. */
