@@ -30,16 +30,31 @@ read_doc(const char *dir, const char *name, char *buf, size_t size)
 	return n >= 0 && (size_t)n < size ? n : -1;
 }
 
+static const char *const macros[] = { "$HTTP_ERROR", "$RESPONSE_CODE",
+    "$SERVER_SOFTWARE" };
+
+/* Which macro starts s[0..len), or -1 for none. */
+static int
+macro_at(const char *s, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		if (len >= strlen(macros[k]) &&
+		    memcmp(s, macros[k], strlen(macros[k])) == 0)
+			return (int)k;
+	return -1;
+}
+
 static bool
 substitute(const char *tmpl, size_t len, int status, bool banner, char *out,
     size_t size, size_t *n)
 {
-	static const char *const names[] = { "$HTTP_ERROR", "$RESPONSE_CODE",
-	    "$SERVER_SOFTWARE" };
 	const char *values[3];
 	struct strbuf sb;
 	char code[8];
-	size_t i = 0, k, nl;
+	size_t i = 0;
+	int k;
 
 	(void)snprintf(code, sizeof(code), "%d", status);
 	values[0] = http_status_text(status);
@@ -47,14 +62,9 @@ substitute(const char *tmpl, size_t len, int status, bool banner, char *out,
 	values[2] = banner ? "httpd" : "";
 	strbuf_init(&sb, out, size);
 	while (i < len && !sb.full) {
-		for (k = 0; k < 3 && tmpl[i] == '$'; k++) {
-			nl = strlen(names[k]);
-			if (len - i >= nl && memcmp(tmpl + i, names[k], nl) == 0)
-				break;
-		}
-		if (k < 3 && tmpl[i] == '$') {
+		if (tmpl[i] == '$' && (k = macro_at(tmpl + i, len - i)) >= 0) {
 			strbuf_puts(&sb, values[k]);
-			i += nl;
+			i += strlen(macros[k]);
 		} else
 			strbuf_put(&sb, tmpl + i++, 1);
 	}
