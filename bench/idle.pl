@@ -1,7 +1,9 @@
 #!/usr/bin/perl
 # idle.pl PORT N SECONDS: open N keep-alive connections to 127.0.0.1:PORT,
 # send one request on each (so the server has a live, idle connection),
-# then hold them SECONDS seconds.  Prints how many are open.
+# then hold them SECONDS seconds.  Prints how many are open once they all
+# are.  Sources rotate over 127.0.0.2-9, each with its own port range, so
+# that TIME_WAIT sockets left by earlier runs never run it out of ports.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -10,7 +12,8 @@ my ($port, $n, $hold) = @ARGV;
 my @socks;
 for my $i (1 .. $n) {
 	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-	    PeerPort => $port, Proto => 'tcp') or last;
+	    PeerPort => $port, LocalAddr => '127.0.0.' . (2 + $i % 8),
+	    Proto => 'tcp') or last;
 	print $s "GET /1k.html HTTP/1.1\r\nHost: a\r\n\r\n";
 	push @socks, $s;
 }

@@ -61,6 +61,8 @@ like "$out" 'listen on "?127\.0\.0\.9"? port 8080' "httpd: -D overrides a macro"
 out=$(bin/checkd -nn -D web2=127.0.0.7 -f doc/examples/relayd.conf 2>&1)
 like "$out" '"127\.0\.0\.7"' "checkd: -D overrides a macro"
 
+bin/fcgi-bridge -t 30 >/dev/null 2>&1
+is "$?" 1 "fcgi-bridge: valid options, not running yet: exit 1"
 bin/fcgi-bridge -t 0 >/dev/null 2>&1
 is "$?" 100 "fcgi-bridge: -t 0 is refused"
 bin/fcgi-bridge -t 86401 >/dev/null 2>&1

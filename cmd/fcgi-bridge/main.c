@@ -98,6 +98,6 @@ main(int argc, char **argv)
 
 	progname = "fcgi-bridge";
 	parse_options(&opt, argc, argv);
-	die(DIE_USAGE, "running CGI programs is not implemented yet "
+	die(DIE_CONFIG, "running CGI programs is not implemented yet "
 	    "(socket %s, timeout %lds)", opt.socket, opt.timeout);
 }
