@@ -55,7 +55,10 @@ load() {
 	i=0 fails=0
 	while [ $i -lt 300 ]; do
 		code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/")
-		[ "$code" = 200 ] || fails=$((fails + 1))
+		if [ "$code" != 200 ]; then
+			fails=$((fails + 1))
+			echo "request $i: $code" >>"$T/failures"
+		fi
 		i=$((i + 1))
 	done
 	echo "$fails"
@@ -68,7 +71,8 @@ kill -HUP "$HTTPD_PID"
 sleep 0.3
 kill -HUP "$HTTPD_PID"
 wait "$loadpid"
-is "$(cat "$T/fails")" 0 "no failed request during two reloads under load"
+is "$(cat "$T/fails")" 0 "no failed request during two reloads under load" ||
+    diag "$(cat "$T/failures" "$T/stderr")"
 is "$(curl -s "$URL/")" two "the new configuration is served"
 like "$(cat "$T/stderr")" 'configuration reloaded' "the reload is logged"
 

@@ -138,5 +138,20 @@ like "$log" '^default 127\.0\.0\.1 - - \[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9:]{
 like "$(cat "$T/logs/error.log")" 'server default, client 127\.0\.0\.1:[0-9]+, GET \[/nothing\]: 404 Not Found' \
     "error log line for a 404"
 
+# The small-file cache: the same bytes and validators, and a change on
+# disk is seen within a second.
+echo first >"$T/htdocs/changing.txt"
+a=$(curl -s -i "$URL/changing.txt" | grep -v '^Date:')
+b=$(curl -s -i "$URL/changing.txt" | grep -v '^Date:')
+is "$b" "$a" "a file served twice (the second time from the cache): same answer"
+echo second-version >"$T/htdocs/changing.txt"
+sleep 1.2
+is "$(curl -s "$URL/changing.txt")" second-version \
+    "a changed file is served changed within a second"
+rm "$T/htdocs/changing.txt"
+sleep 1.2
+is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/changing.txt")" 404 \
+    "a removed file is gone within a second"
+
 is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/")" 200 "still serving"
 done_testing

@@ -467,12 +467,21 @@ conn_timeouts(struct worker *w)
 	}
 }
 
+/*
+ * Draining: close the keep-alive connections that wait between requests.
+ * A connection that has not sent its first request yet is kept: it was
+ * accepted to be served, and its client cannot know it should retry.
+ */
 void
 conn_drain_idle(struct worker *w)
 {
+	struct conn *c;
 	size_t i;
 
-	for (i = 0; i < w->conns_used; i++)
-		if (w->conns[i].state == CONN_READING && w->conns[i].inlen == 0)
-			conn_close(w, &w->conns[i]);
+	for (i = 0; i < w->conns_used; i++) {
+		c = &w->conns[i];
+		if (c->state == CONN_READING && c->inlen == 0 &&
+		    c->nrequests > 0)
+			conn_close(w, c);
+	}
 }

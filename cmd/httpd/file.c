@@ -236,12 +236,21 @@ send_ranges(struct worker *w, struct conn *c, int fd, const struct stat *st,
 		fail_head(w, c);
 }
 
-/* A small file goes out with the head; a large one by sendfile. */
+/*
+ * A small file goes out with the head, from the file cache (mem) or read
+ * now; a large one by sendfile.
+ */
 static void
-add_body(struct conn *c, int fd, uint64_t size)
+add_body(struct conn *c, int fd, const char *mem, uint64_t size)
 {
 	ssize_t n;
 
+	if (mem != NULL && size <= HTTPD_OUTBUF - c->outlen) {
+		memcpy(c->out + c->outlen, mem, (size_t)size);
+		c->outlen += (size_t)size;
+		c->log.bytes = size;
+		return;
+	}
 	if (size <= HTTPD_OUTBUF - c->outlen &&
 	    (n = pread(fd, c->out + c->outlen, (size_t)size, 0)) >= 0 &&
 	    (uint64_t)n == size) {
@@ -253,8 +262,8 @@ add_body(struct conn *c, int fd, uint64_t size)
 }
 
 static void
-send_file(struct worker *w, struct conn *c, int fd, const struct stat *st,
-    const char *type, bool gzip)
+send_file(struct worker *w, struct conn *c, int fd, const char *mem,
+    const struct stat *st, const char *type, bool gzip)
 {
 	const struct http_request *r = &w->req;
 	struct http_range ranges[HTTP_RANGES_MAX];
@@ -299,7 +308,7 @@ send_file(struct worker *w, struct conn *c, int fd, const struct stat *st,
 		return;
 	}
 	if (!head)
-		add_body(c, fd, (uint64_t)st->st_size);
+		add_body(c, fd, mem, (uint64_t)st->st_size);
 }
 
 static bool
@@ -345,10 +354,11 @@ serve_regular(struct worker *w, struct conn *c, const struct httpd_server *srv,
 	if (srv->gzip_static && accepts_gzip(w) &&
 	    (gfd = open_gzip(w, rfd, path, &gst)) != -1) {
 		(void)close(fd);
-		send_file(w, c, gfd, &gst, type, true);
+		send_file(w, c, gfd, NULL, &gst, type, true);
 		return;
 	}
-	send_file(w, c, fd, st, type, false);
+	fcache_store(w, rfd, path, fd, st);
+	send_file(w, c, fd, NULL, st, type, false);
 }
 
 static void
@@ -399,6 +409,28 @@ serve_directory(struct worker *w, struct conn *c, const struct httpd_server *srv
 	resp_error(w, c, 403, NULL);
 }
 
+/*
+ * A hit in the file cache: the whole response without a system call.
+ * Ranges and gzip-static take the ordinary way, which stays exact.
+ */
+static bool
+serve_cached(struct worker *w, struct conn *c, const struct httpd_server *srv,
+    int rfd, const char *path)
+{
+	const struct httpd_media *m;
+	const struct stat *st;
+	const char *data;
+	char type[HTTPD_MEDIA_TYPE_MAX + HTTPD_MEDIA_NAME_MAX + 2];
+
+	if (srv->gzip_static || field(w, "Range").ptr != NULL ||
+	    fcache_find(w, rfd, path, &st, &data) == NULL)
+		return false;
+	m = mime_lookup(w, srv, path);
+	(void)snprintf(type, sizeof(type), "%s/%s", m->type, m->subtype);
+	send_file(w, c, -1, data, st, type, false);
+	return true;
+}
+
 void
 file_serve(struct worker *w, struct conn *c, const struct httpd_server *srv,
     const char *path, struct http_slice query)
@@ -410,6 +442,8 @@ file_serve(struct worker *w, struct conn *c, const struct httpd_server *srv,
 		resp_error(w, c, errno_status(errno), NULL);
 		return;
 	}
+	if (serve_cached(w, c, srv, rfd, path))
+		return;
 	if ((fd = open_beneath(rfd, path, O_RDONLY | O_NONBLOCK)) == -1) {
 		resp_error(w, c, errno_status(errno), NULL);
 		return;

@@ -9,6 +9,7 @@
 #ifndef WORKER_H
 #define WORKER_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <stdbool.h>
@@ -19,6 +20,15 @@
 #include "httpd.h"
 
 enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */
+
+/* filecache.c: small files kept for a second (see there). */
+enum {
+	FCACHE_SLOTS = 256,
+	FCACHE_FILE_MAX = 8192,
+	FCACHE_PATH_MAX = 128,
+	FCACHE_TTL_MS = 1000
+};
+struct fcache_entry;
 
 enum conn_state {
 	CONN_FREE,
@@ -112,6 +122,7 @@ struct worker {
 	struct mime_slot	*mime;		/* extension hash table */
 	size_t			 mime_size;	/* a power of two */
 	struct http_request	 req;		/* the request being routed */
+	struct fcache_entry	*fcache[FCACHE_SLOTS];
 	struct logmap		 logmap[HTTPD_LOGMAP_MAX];
 	size_t			 nlogmap;
 	char			 logbuf[65536];	/* lines not yet written */
@@ -161,6 +172,12 @@ bool	file_exists(struct worker *, const struct httpd_server *,
 /* auth.c: false if a 401 (or an error) has been planned instead. */
 bool	auth_check(struct worker *, struct conn *,
 	    const struct httpd_server *);
+
+/* filecache.c */
+const struct fcache_entry *fcache_find(const struct worker *, int rfd,
+	    const char *path, const struct stat **, const char **data);
+void	fcache_store(struct worker *, int rfd, const char *path, int fd,
+	    const struct stat *);
 
 /* mime.c */
 void	mime_init(struct worker *);
