@@ -51,6 +51,11 @@ server match \"^b%d*%.example$\" {
 	root \"/htdocs/b\"
 	location \"/pub/*\" { request strip 1 }
 }
+server \"conn.example\" {
+	listen on 127.0.0.1 port $PORT
+	root \"/htdocs/a\"
+	log { style connection, access \"conn.log\" }
+}
 server \"*.c.example\" {
 	listen on 127.0.0.1 port $PORT
 	root \"/htdocs/c\"
@@ -116,4 +121,11 @@ is "$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Basic !!!' \
     -H 'Host: a.example' "$URL/members/")" 401 "garbage credentials: 401"
 like "$(cat "$T/logs/access.log")" '^a\.example 127\.0\.0\.1 - alice \[' \
     "the user is in the access log"
+
+# log style connection: one line per connection, with its requests.
+printf 'GET /index.html HTTP/1.1\r\nHost: conn.example\r\n\r\nGET /new/page.html HTTP/1.1\r\nHost: conn.example\r\nConnection: close\r\n\r\n' | raw >/dev/null
+sleep 0.3
+like "$(cat "$T/logs/conn.log")" \
+    "^server conn\\.example, client [0-9]+ \\([0-9]+ active\\), 127\\.0\\.0\\.1:[0-9]+ -> 127\\.0\\.0\\.1:$PORT, done, \\[/index\\.html\\] \\[/new/page\\.html\\]$" \
+    "log style connection: one line per connection with every request"
 done_testing

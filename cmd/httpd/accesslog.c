@@ -5,6 +5,7 @@
  * an error also get a line in the error log.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -149,6 +150,60 @@ error_line(struct worker *w, const struct conn *c,
 		write_line(w, fd, line, (size_t)len);
 }
 
+enum { REQLOG_MAX = 1024 };	/* request paths kept per connection */
+
+/* Connection style: remember the request's path for the closing line. */
+static void
+note_request(struct conn *c, char *canon)
+{
+	struct http_log_entry e;
+	size_t n;
+
+	memset(&e, 0, sizeof(e));
+	log_path(c, &e, canon);
+	if (c->reqlog == NULL && (c->reqlog = malloc(REQLOG_MAX)) == NULL)
+		return;
+	if (c->reqlog_len == 0)
+		c->reqlog[0] = '\0';
+	n = http_log_conn_path(c->reqlog, REQLOG_MAX, c->reqlog_len, e.path,
+	    e.path_len);
+	if (n != (size_t)-1)
+		c->reqlog_len = n;
+}
+
+void
+accesslog_connection(struct worker *w, struct conn *c)
+{
+	const struct httpd_server *srv = c->last_conf != NULL ? c->last_conf :
+	    c->listener->servers[0];
+	char local[64], addr[46], line[LOG_LINE_MAX];
+	struct http_log_entry e;
+	uint16_t port;
+	size_t n;
+
+	if (!srv->log.enabled || srv->log.style != HTTPD_LOG_CONNECTION)
+		return;
+	conn_local(c, addr, sizeof(addr), &port);
+	/* The local port is shown unless it is HTTP's own, as OpenBSD does. */
+	if (port == 80)
+		(void)snprintf(local, sizeof(local), "%s", addr);
+	else if (strchr(addr, ':') != NULL)
+		(void)snprintf(local, sizeof(local), "[%s]:%u", addr, port);
+	else
+		(void)snprintf(local, sizeof(local), "%s:%u", addr, port);
+	memset(&e, 0, sizeof(e));
+	e.server_name = srv->parent != NULL ? srv->parent->name : srv->name;
+	e.conn_id = c->id;
+	e.conn_active = (unsigned)w->nconns;
+	e.client_addr = c->peer;
+	e.client_port = c->peer_port;
+	e.local_addr = local;
+	e.done = c->done;
+	e.requests = c->reqlog_len > 0 ? c->reqlog : NULL;
+	n = http_log_format(line, sizeof(line), HTTP_LOG_CONNECTION, &e);
+	write_line(w, logmap_find(w, srv)->access, line, n);
+}
+
 void
 accesslog_write(struct worker *w, struct conn *c)
 {
@@ -162,8 +217,13 @@ accesslog_write(struct worker *w, struct conn *c)
 	struct http_log_entry e;
 	size_t n;
 
-	if (!srv->log.enabled || srv->log.style == HTTPD_LOG_CONNECTION)
+	c->last_conf = srv;
+	if (!srv->log.enabled)
 		return;
+	if (srv->log.style == HTTPD_LOG_CONNECTION) {
+		note_request(c, canon);
+		return;
+	}
 	memset(&e, 0, sizeof(e));
 	e.server_name = named->name;
 	e.client_addr = c->peer;

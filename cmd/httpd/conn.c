@@ -130,6 +130,10 @@ conn_close(struct worker *w, struct conn *c)
 {
 	if (c->state == CONN_FREE)
 		return;
+	accesslog_connection(w, c);
+	free(c->reqlog);
+	c->reqlog = NULL;
+	c->reqlog_len = 0;
 	release_response(w, c);
 	buf_put(&w->free_in, &c->in);
 	(void)close(c->fd);
@@ -174,6 +178,11 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->nrequests = 0;
 	c->keep_alive = true;
 	c->drop = false;
+	c->id = ++w->next_conn_id;
+	c->done = "done";
+	c->last_conf = NULL;
+	c->reqlog = NULL;
+	c->reqlog_len = 0;
 	c->readable = c->writable = false;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
@@ -408,6 +417,7 @@ conn_run(struct worker *w, struct conn *c)
 			break;
 		case CONN_WRITING:
 			if (!write_output(c)) {
+				c->done = "write error";
 				conn_close(w, c);
 				return;
 			}
@@ -463,6 +473,7 @@ conn_timeouts(struct worker *w)
 				c->deadline = w->now_ms + LINGER_MS;
 			continue;
 		}
+		c->done = "timeout";
 		conn_close(w, c);
 	}
 }

@@ -86,6 +86,11 @@ struct conn {
 	char			*heap;		/* malloc'd body, or NULL */
 	int64_t			 deadline;	/* ms, monotonic */
 	unsigned		 nrequests;
+	uint64_t		 id;		/* per worker, for the logs */
+	const char		*done;		/* why it closes, for the logs */
+	const struct httpd_server *last_conf;	/* of its last request */
+	char			*reqlog;	/* `log style connection` */
+	size_t			 reqlog_len;
 	bool			 keep_alive;
 	bool			 drop;		/* block drop: no answer */
 	const char		*realm;		/* for a 401 */
@@ -115,6 +120,7 @@ struct worker {
 	long			 gmtoff;
 	bool			 draining;
 	bool			 accept_paused;
+	uint64_t		 next_conn_id;
 	int64_t			 accept_pause_until;
 	int			 root_fds[256];	/* opened roots, by index */
 	const char		*roots[256];
@@ -196,5 +202,7 @@ void	listing_serve(struct worker *, struct conn *, int dfd,
 void	accesslog_init(struct worker *);
 void	accesslog_flush(struct worker *);
 void	accesslog_write(struct worker *, struct conn *);
+/* The one line of `log style connection`, when the connection ends. */
+void	accesslog_connection(struct worker *, struct conn *);
 
 #endif
