@@ -4,9 +4,12 @@
  * so that lines from different workers never mix.  Requests that end in
  * an error also get a line in the error log.
  */
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http_log.h"
@@ -85,11 +88,38 @@ accesslog_flush(struct worker *w)
 	w->logbuf_len = 0;
 }
 
+/*
+ * A line for syslog: one datagram in the format of RFC 3164, facility
+ * daemon, info for access lines and err for errors, as syslog(3) sends.
+ */
+static void
+syslog_line(struct worker *w, bool error, const char *line, size_t len)
+{
+	char msg[LOG_LINE_MAX + 64], stamp[16];
+	struct tm tm;
+	time_t t = w->now;
+	int n;
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	(void)localtime_r(&t, &tm);
+	(void)strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+	n = snprintf(msg, sizeof(msg), "<%d>%s httpd[%d]: %.*s",
+	    error ? 3 * 8 + 3 : 3 * 8 + 6, stamp, (int)getpid(), (int)len, line);
+	if (n > 0 && (size_t)n < sizeof(msg) &&
+	    send(w->st->syslog_fd, msg, (size_t)n, MSG_DONTWAIT) == -1)
+		w->log_errors++;
+}
+
 static void
 write_line(struct worker *w, int fd, const char *line, size_t len)
 {
 	if (fd == -1 || len == 0)
 		return;
+	if (fd == w->st->syslog_fd) {
+		syslog_line(w, false, line, len);
+		return;
+	}
 	if (fd != w->logbuf_fd || len > sizeof(w->logbuf) - w->logbuf_len)
 		accesslog_flush(w);
 	w->logbuf_fd = fd;
@@ -146,7 +176,11 @@ error_line(struct worker *w, const struct conn *c,
 	    "%d %s\n", srv->name, c->peer, c->peer_port,
 	    e->method != NULL ? e->method : "-", n != (size_t)-1 ? path : "",
 	    e->status, http_status_text(e->status));
-	if (len > 0 && (size_t)len < sizeof(line))
+	if (len <= 0 || (size_t)len >= sizeof(line))
+		return;
+	if (fd == w->st->syslog_fd)
+		syslog_line(w, true, line, (size_t)len);
+	else
 		write_line(w, fd, line, (size_t)len);
 }
 

@@ -48,6 +48,8 @@ struct listener {
 	size_t			 nservers;
 };
 
+#define HTTPD_SYSLOG_PATH "/dev/log"
+
 /* A log file opened by the parent, shared by the workers. */
 struct logfile {
 	char	 path[4096];
@@ -62,6 +64,7 @@ struct httpd_state {
 	size_t			 nlisteners;
 	struct logfile		 logs[HTTPD_LOGFILES_MAX];
 	size_t			 nlogs;
+	int			 syslog_fd;	/* connected to /dev/log, or -1 */
 	struct privdrop_user	 user;
 	int			 verbose;
 };

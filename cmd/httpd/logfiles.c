@@ -6,11 +6,16 @@
  * makes the parent open them again and start a new generation of
  * workers holding the new descriptors.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "httpd.h"
 
 static bool
@@ -62,12 +67,43 @@ open_server_logs(struct httpd_state *st, const struct httpd_server *s)
 	return open_log(st, s->log.access) && open_log(st, s->log.error);
 }
 
+/*
+ * `log syslog`: a datagram socket connected to /dev/log before the
+ * workers lose the file system.  Without a syslog daemon the lines are
+ * lost, as with syslog(3), and the parent says so once.
+ */
+static void
+open_syslog(struct httpd_state *st)
+{
+	struct sockaddr_un sun;
+	const struct httpd_server *s, *loc;
+	bool wanted = false;
+
+	for (s = st->conf->servers; s != NULL; s = s->next)
+		for (loc = s; loc != NULL; loc = loc == s ? s->locations :
+		    loc->next)
+			wanted = wanted || (loc->log.enabled && loc->log.syslog);
+	if (!wanted)
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	(void)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    HTTPD_SYSLOG_PATH);
+	if ((st->syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1 || connect(st->syslog_fd,
+	    (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		warnx_("log syslog: %s: %s; those lines are lost",
+		    HTTPD_SYSLOG_PATH, strerror(errno));
+}
+
 bool
 logfiles_open(struct httpd_state *st)
 {
 	const struct httpd_server *s, *loc;
 
 	st->nlogs = 0;
+	st->syslog_fd = -1;
+	open_syslog(st);
 	for (s = st->conf->servers; s != NULL; s = s->next) {
 		if (!open_server_logs(st, s))
 			return false;
@@ -86,6 +122,9 @@ logfiles_close(struct httpd_state *st)
 	for (i = 0; i < st->nlogs; i++)
 		(void)close(st->logs[i].fd);
 	st->nlogs = 0;
+	if (st->syslog_fd != -1)
+		(void)close(st->syslog_fd);
+	st->syslog_fd = -1;
 }
 
 int
@@ -95,7 +134,9 @@ logfiles_fd(const struct httpd_state *st, const struct httpd_server *s,
 	char path[sizeof(st->logs[0].path)];
 	size_t i;
 
-	if (!s->log.enabled || s->log.syslog || !log_path(st, error ?
+	if (s->log.enabled && s->log.syslog)
+		return st->syslog_fd;
+	if (!s->log.enabled || !log_path(st, error ?
 	    s->log.error : s->log.access, path, sizeof(path)))
 		return -1;
 	for (i = 0; i < st->nlogs; i++)

@@ -104,6 +104,7 @@ close_other_fds(const struct generation *g)
 		add_keep(keep, &n, g->st.listeners[i].fd);
 	for (i = 0; i < g->st.nlogs; i++)
 		add_keep(keep, &n, g->st.logs[i].fd);
+	add_keep(keep, &n, g->st.syslog_fd);
 	qsort(keep, n, sizeof(keep[0]), by_value);
 	for (i = 0; i < n; i++) {
 		if ((unsigned)keep[i] > first)
