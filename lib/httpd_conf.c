@@ -5,6 +5,7 @@
  * httpd_conf_opts.c, the checks after each block in httpd_conf_check.c.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "confload.h"
 #include "httpd_conf_impl.h"
@@ -322,12 +323,26 @@ static const struct httpd_directive global_directives[] = {
 	{ "types",	parse_types,		0 }
 };
 
+/*
+ * One worker per core by default (OpenBSD's fixed 3 would leave cores idle
+ * or crowd them), at least 1 and at most HTTPD_PREFORK_MAX.
+ */
+static long long
+default_prefork(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return HTTPD_PREFORK_DEFAULT;
+	return n > HTTPD_PREFORK_MAX ? HTTPD_PREFORK_MAX : n;
+}
+
 static void
 global_defaults(struct httpd_conf *conf)
 {
 	conf->chroot = "/var/www";
 	conf->logdir = "/logs";
-	conf->prefork = HTTPD_PREFORK_DEFAULT;
+	conf->prefork = default_prefork();
 	conf->default_type.type = "application";
 	conf->default_type.subtype = "octet-stream";
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "confload.h"
@@ -67,7 +68,9 @@ test_defaults(void)
 	}
 	is_str(conf->chroot, "/var/www", "chroot defaults to /var/www");
 	is_str(conf->logdir, "/logs", "logdir defaults to /logs");
-	ok(conf->prefork == 3, "prefork defaults to 3");
+	ok(conf->prefork == (sysconf(_SC_NPROCESSORS_ONLN) > HTTPD_PREFORK_MAX ?
+	    HTTPD_PREFORK_MAX : sysconf(_SC_NPROCESSORS_ONLN)),
+	    "prefork defaults to one per core");
 	is_str(conf->default_type.subtype, "octet-stream",
 	    "default type application/octet-stream");
 	for (t = conf->types; t != NULL; t = t->next)
