@@ -208,29 +208,22 @@ url_encode_path(char *out, size_t size, const char *s, size_t len)
 static void
 put_date(struct strbuf *pg, int64_t t)
 {
-	int64_t days, secs, y;
-	unsigned m, d;
+	struct http_civil c;
 
 	if (t < DATE_MIN || t > DATE_MAX) {
 		strbuf_puts(pg, "-");
 		return;
 	}
-	days = t / 86400;
-	secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	http_civil_from_days(days, &y, &m, &d);
-	strbuf_putnum(pg, (uint64_t)y, 4);
+	http_civil_time(t, &c);
+	strbuf_putnum(pg, (uint64_t)c.year, 4);
 	strbuf_puts(pg, "-");
-	strbuf_putnum(pg, m, 2);
+	strbuf_putnum(pg, c.month, 2);
 	strbuf_puts(pg, "-");
-	strbuf_putnum(pg, d, 2);
+	strbuf_putnum(pg, c.day, 2);
 	strbuf_puts(pg, " ");
-	strbuf_putnum(pg, (uint64_t)(secs / 3600), 2);
+	strbuf_putnum(pg, c.hour, 2);
 	strbuf_puts(pg, ":");
-	strbuf_putnum(pg, (uint64_t)(secs % 3600 / 60), 2);
+	strbuf_putnum(pg, c.minute, 2);
 }
 
 /*

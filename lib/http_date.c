@@ -43,20 +43,32 @@ http_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 }
 
 void
-http_date_format(time_t t, char *out)
+http_civil_time(int64_t t, struct http_civil *c)
 {
-	int64_t z = (int64_t)t / 86400, secs = (int64_t)t % 86400, y;
-	unsigned m, d;
+	int64_t z = t / 86400, secs = t % 86400;
 
 	if (secs < 0) {
 		secs += 86400;
 		z--;
 	}
-	http_civil_from_days(z, &y, &m, &d);
+	http_civil_from_days(z, &c->year, &c->month, &c->day);
+	c->hour = (unsigned)(secs / 3600);
+	c->minute = (unsigned)(secs / 60 % 60);
+	c->second = (unsigned)(secs % 60);
+	/* 1970-01-01 was a Thursday. */
+	c->weekday = (unsigned)(((z % 7) + 11) % 7);
+}
+
+void
+http_date_format(time_t t, char *out)
+{
+	struct http_civil c;
+
+	http_civil_time((int64_t)t, &c);
 	(void)snprintf(out, HTTP_DATE_LEN + 1,
-	    "%s, %02u %s %04d %02d:%02d:%02d GMT",
-	    days[((z % 7) + 11) % 7], d, months[m - 1], (int)(y % 10000),
-	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	    "%s, %02u %s %04d %02u:%02u:%02u GMT", days[c.weekday], c.day,
+	    months[c.month - 1], (int)(c.year % 10000), c.hour, c.minute,
+	    c.second);
 }
 
 static int

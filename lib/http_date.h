@@ -19,6 +19,16 @@ enum { HTTP_DATE_LEN = 29 };	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
  */
 void	http_civil_from_days(int64_t days, int64_t *y, unsigned *m,
 	    unsigned *d);
+/* A moment as a calendar date and a time of day, in UTC. */
+struct http_civil {
+	int64_t		year;
+	unsigned	month, day;	/* 1-12, 1-31 */
+	unsigned	hour, minute, second;
+	unsigned	weekday;	/* 0 = Sunday */
+};
+
+/* Seconds since the epoch (negative too) to the UTC date and time. */
+void	http_civil_time(int64_t t, struct http_civil *);
 /* Write t as IMF-fixdate into out (at least HTTP_DATE_LEN + 1 bytes). */
 void	http_date_format(time_t t, char *out);
 /* Parse IMF-fixdate, RFC 850 or asctime; false if it is none of them. */

@@ -152,32 +152,24 @@ put_pct(struct strbuf *l, const char *s, size_t n, enum pct_set set)
 static bool
 put_time(struct strbuf *l, int64_t t, long gmtoff)
 {
-	int64_t days, secs, y;
-	unsigned m, d;
+	struct http_civil c;
 	long off;
 
 	if (gmtoff > GMTOFF_MAX || gmtoff < -GMTOFF_MAX ||
 	    t > TIME_MAX - gmtoff || t < TIME_MIN - gmtoff)
 		return false;
-	t += gmtoff;
-	days = t / 86400;
-	secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	http_civil_from_days(days, &y, &m, &d);
-	strbuf_putnum(l, d, 2);
+	http_civil_time(t + gmtoff, &c);
+	strbuf_putnum(l, c.day, 2);
 	strbuf_puts(l, "/");
-	strbuf_puts(l, MONTHS[m - 1]);
+	strbuf_puts(l, MONTHS[c.month - 1]);
 	strbuf_puts(l, "/");
-	strbuf_putnum(l, (uint64_t)y, 4);
+	strbuf_putnum(l, (uint64_t)c.year, 4);
 	strbuf_puts(l, ":");
-	strbuf_putnum(l, (uint64_t)(secs / 3600), 2);
+	strbuf_putnum(l, c.hour, 2);
 	strbuf_puts(l, ":");
-	strbuf_putnum(l, (uint64_t)(secs % 3600 / 60), 2);
+	strbuf_putnum(l, c.minute, 2);
 	strbuf_puts(l, ":");
-	strbuf_putnum(l, (uint64_t)(secs % 60), 2);
+	strbuf_putnum(l, c.second, 2);
 	/* %z truncates seconds of an offset, as strftime does. */
 	off = gmtoff < 0 ? -gmtoff : gmtoff;
 	strbuf_puts(l, gmtoff < 0 ? " -" : " +");
