@@ -11,8 +11,6 @@
  * Dates are shown for years 0000-9999 only: a four-digit year keeps the
  * column aligned, and an mtime outside that is a broken file system.
  */
-static const int64_t DATE_MIN = -62167219200;	/* 0000-01-01 00:00 */
-static const int64_t DATE_MAX = 253402300799;	/* 9999-12-31 23:59 */
 
 /* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
 static const char REPLACEMENT[] = "\xef\xbf\xbd";
@@ -210,7 +208,7 @@ put_date(struct strbuf *pg, int64_t t)
 {
 	struct http_civil c;
 
-	if (t < DATE_MIN || t > DATE_MAX) {
+	if (t < HTTP_CIVIL_MIN || t > HTTP_CIVIL_MAX) {
 		strbuf_puts(pg, "-");
 		return;
 	}

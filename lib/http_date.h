@@ -19,6 +19,10 @@ enum { HTTP_DATE_LEN = 29 };	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
  */
 void	http_civil_from_days(int64_t days, int64_t *y, unsigned *m,
 	    unsigned *d);
+/* The moments with a four-digit year: 0000-01-01 to 9999-12-31, UTC. */
+#define HTTP_CIVIL_MIN	(-62167219200LL)
+#define HTTP_CIVIL_MAX	253402300799LL
+
 /* A moment as a calendar date and a time of day, in UTC. */
 struct http_civil {
 	int64_t		year;

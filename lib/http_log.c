@@ -12,8 +12,6 @@
  * outside them a clock is broken and the line would not parse anyway.
  * No real zone is more than 26 hours from UTC.
  */
-static const int64_t TIME_MIN = -62167219200;	/* 0000-01-01T00:00:00 */
-static const int64_t TIME_MAX = 253402300799;	/* 9999-12-31T23:59:59 */
 static const long GMTOFF_MAX = 26 * 3600;
 
 /* strftime's %b in the C locale: the log must not depend on LC_TIME. */
@@ -156,7 +154,7 @@ put_time(struct strbuf *l, int64_t t, long gmtoff)
 	long off;
 
 	if (gmtoff > GMTOFF_MAX || gmtoff < -GMTOFF_MAX ||
-	    t > TIME_MAX - gmtoff || t < TIME_MIN - gmtoff)
+	    t > HTTP_CIVIL_MAX - gmtoff || t < HTTP_CIVIL_MIN - gmtoff)
 		return false;
 	http_civil_time(t + gmtoff, &c);
 	strbuf_putnum(l, c.day, 2);

@@ -282,7 +282,6 @@ parse_head(struct worker *w, struct conn *c)
 		c->keep_alive = false;
 		c->used = c->inlen;
 		begin_response(w, c);
-		c->log.method.ptr = NULL;
 		resp_error(w, c, (int)w->req.status, NULL);
 		return true;
 	case HTTP_PARSE_DONE:
