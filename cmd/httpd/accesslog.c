@@ -14,6 +14,7 @@
 
 #include "http_log.h"
 #include "http_path.h"
+#include "tls_server.h"
 #include "worker.h"
 
 enum { LOG_FIELD_MAX = 1024, LOG_LINE_MAX = 8192 };
@@ -262,6 +263,9 @@ accesslog_write(struct worker *w, struct conn *c)
 	e.server_name = named->name;
 	e.client_addr = c->peer;
 	e.remote_user = c->log.user[0] != '\0' ? c->log.user : NULL;
+	/* A verified client certificate names the user when no login does. */
+	if (e.remote_user == NULL && c->tls != NULL && c->tls->peer_verified)
+		e.remote_user = c->tls->peer_subject;
 	e.time = w->now;
 	e.gmtoff = w->gmtoff;
 	e.method = c->log.method.len < sizeof(method) ?

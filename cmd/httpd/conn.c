@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "tls_server.h"
 #include "worker.h"
 
 enum {
@@ -117,6 +118,7 @@ release_response(struct worker *w, struct conn *c)
 	c->heap = NULL;
 	c->nsegs = c->seg = 0;
 	c->segoff = 0;
+	c->tls_flushed = false;
 	c->outlen = c->outoff = 0;
 	c->out = NULL;
 	c->segs = NULL;
@@ -136,6 +138,11 @@ conn_close(struct worker *w, struct conn *c)
 	c->reqlog_len = 0;
 	release_response(w, c);
 	buf_put(&w->free_in, &c->in);
+	if (c->tls != NULL) {
+		/* close_notify, if the socket takes it now. */
+		tls_conn_close(c->tls, c->fd, &c->writable);
+		buf_put(&w->free_tls, (char **)&c->tls);
+	}
 	(void)close(c->fd);
 	c->fd = -1;
 	c->state = CONN_FREE;
@@ -162,6 +169,17 @@ peer_text(struct conn *c, const struct sockaddr_storage *ss)
 	}
 }
 
+/* A TLS connection's engine: some 40 KiB, from the free list. */
+static bool
+start_tls(struct worker *w, struct conn *c)
+{
+	c->tls = (struct tls_conn *)(void *)buf_get(&w->free_tls,
+	    sizeof(struct tls_conn));
+	if (c->tls == NULL)
+		return false;
+	return tls_conn_init(c->tls, listener_tls_server(c->listener));
+}
+
 static void
 start_conn(struct worker *w, struct conn *c, const struct listener *l,
     int fd, const struct sockaddr_storage *ss)
@@ -184,6 +202,8 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->reqlog = NULL;
 	c->reqlog_len = 0;
 	c->readable = c->writable = false;
+	c->tls = NULL;
+	c->tls_flushed = false;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
 	if (default_server(c)->tcp.nodelay != HTTPD_OFF)
@@ -193,7 +213,8 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 	ev.data.u64 = (uint64_t)(c - w->conns);
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1 ||
+	    (l->tls && !start_tls(w, c)))
 		conn_close(w, c);
 }
 
@@ -225,7 +246,26 @@ conn_accept(struct worker *w, const struct listener *l)
 	}
 }
 
-/* Read what the kernel has; false if the connection is finished. */
+/* Bytes from the client, through TLS or not; -1 and errno as read(2). */
+static ssize_t
+conn_recv(struct conn *c, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (c->tls != NULL)
+		return tls_conn_read(c->tls, c->fd, &c->readable,
+		    &c->writable, buf, len);
+	n = read(c->fd, buf, len);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		c->readable = false;
+	return n;
+}
+
+/*
+ * Read what the kernel (or the TLS engine) has; false if the connection
+ * is finished.  A TLS connection is always tried: the engine may hold
+ * plaintext, or need to write before it can read.
+ */
 static bool
 read_input(struct worker *w, struct conn *c)
 {
@@ -235,9 +275,9 @@ read_input(struct worker *w, struct conn *c)
 	if (c->in == NULL && (c->in = buf_get(&w->free_in, HTTPD_INBUF)) ==
 	    NULL)
 		return false;
-	while (c->readable && c->inlen < HTTPD_INBUF) {
+	while ((c->readable || c->tls != NULL) && c->inlen < HTTPD_INBUF) {
 		want = HTTPD_INBUF - c->inlen;
-		n = read(c->fd, c->in + c->inlen, want);
+		n = conn_recv(c, c->in + c->inlen, want);
 		if (n > 0) {
 			c->inlen += (size_t)n;
 			/*
@@ -245,16 +285,19 @@ read_input(struct worker *w, struct conn *c)
 			 * bytes will raise a new edge.  Saves a read that
 			 * would only say EAGAIN, once per request.
 			 */
-			if ((size_t)n < want)
+			if ((size_t)n < want && c->tls == NULL)
 				c->readable = false;
 			continue;
 		}
 		if (n == 0)
 			return false;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			c->readable = false;
-		else if (errno != EINTR)
+			break;
+		if (errno != EINTR) {
+			if (c->tls != NULL && tls_conn_error(c->tls) != NULL)
+				c->done = tls_conn_error(c->tls);
 			return false;
+		}
 	}
 	return true;
 }
@@ -346,16 +389,67 @@ write_output(struct conn *c)
 	return true;
 }
 
+/* The same through TLS: plaintext into the engine, then sealed. */
+static bool
+write_output_tls(struct conn *c)
+{
+	struct tls_conn *t = c->tls;
+	struct seg *s;
+	ssize_t n;
+	size_t want;
+
+	for (;;) {
+		if (c->outoff < c->outlen) {
+			n = tls_conn_write(t, c->fd, &c->readable,
+			    &c->writable, c->out + c->outoff,
+			    c->outlen - c->outoff);
+			if (n > 0)
+				c->outoff += (size_t)n;
+		} else if (c->seg < c->nsegs) {
+			s = &c->segs[c->seg];
+			want = s->len - c->segoff > (1u << 30) ? (1u << 30) :
+			    (size_t)(s->len - c->segoff);
+			if (s->mem != NULL)
+				n = tls_conn_write(t, c->fd, &c->readable,
+				    &c->writable, s->mem + c->segoff, want);
+			else
+				n = tls_conn_write_file(t, c->fd,
+				    &c->readable, &c->writable, c->file,
+				    (off_t)(s->off + c->segoff), want);
+			if (n == 0)
+				return false;	/* the file shrank under us */
+			if (n > 0) {
+				c->segoff += (uint64_t)n;
+				c->log.bytes += (uint64_t)n;
+				if (c->segoff == s->len) {
+					c->seg++;
+					c->segoff = 0;
+				}
+			}
+		} else if ((n = tls_conn_flush(t, c->fd, &c->writable)) == 0) {
+			c->tls_flushed = true;
+			return true;
+		}
+		if (n == -1 && errno == EAGAIN)
+			return true;
+		if (n == -1 && errno != EINTR)
+			return false;
+	}
+}
+
 static bool
 response_sent(const struct conn *c)
 {
-	return c->outoff == c->outlen && c->seg == c->nsegs;
+	return c->outoff == c->outlen && c->seg == c->nsegs &&
+	    (c->tls == NULL || c->tls_flushed);
 }
 
 /* After an error the client may still be sending: read it to its FIN. */
 static void
 start_linger(struct worker *w, struct conn *c)
 {
+	if (c->tls != NULL)
+		tls_conn_close(c->tls, c->fd, &c->writable);
 	(void)shutdown(c->fd, SHUT_WR);
 	c->state = CONN_LINGER;
 	c->deadline = w->now_ms + LINGER_MS;
@@ -406,7 +500,8 @@ conn_run(struct worker *w, struct conn *c)
 	for (;;) {
 		switch (c->state) {
 		case CONN_READING:
-			if (c->readable && !read_input(w, c)) {
+			if ((c->readable || c->tls != NULL) &&
+			    !read_input(w, c)) {
 				conn_close(w, c);
 				return;
 			}
@@ -415,7 +510,8 @@ conn_run(struct worker *w, struct conn *c)
 				return;
 			break;
 		case CONN_WRITING:
-			if (!write_output(c)) {
+			if (!(c->tls != NULL ? write_output_tls(c) :
+			    write_output(c))) {
 				c->done = "write error";
 				conn_close(w, c);
 				return;

@@ -17,6 +17,7 @@
 #include "http_request.h"
 #include "httpd_conf.h"
 #include "privdrop.h"
+#include "tls_cache.h"
 
 enum {
 	HTTPD_LISTENERS_MAX = 64,
@@ -38,12 +39,15 @@ enum {
 	HTTPD_DRAIN_SECONDS = 30	/* SIGTERM: longest wait for requests */
 };
 
+struct listener_tls;
+
 /* One bound socket and the servers that listen on it, first = default. */
 struct listener {
 	int			 fd;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	bool			 tls;
+	struct listener_tls	*tlsctx;	/* keys etc., tlssetup.c */
 	const struct httpd_server *servers[32];
 	size_t			 nservers;
 };
@@ -65,6 +69,7 @@ struct httpd_state {
 	struct logfile		 logs[HTTPD_LOGFILES_MAX];
 	size_t			 nlogs;
 	int			 syslog_fd;	/* connected to /dev/log, or -1 */
+	struct tls_cache	*tls_cache;	/* shared by the workers */
 	struct privdrop_user	 user;
 	int			 verbose;
 };
@@ -87,6 +92,10 @@ bool	logfiles_open(struct httpd_state *);
 void	logfiles_close(struct httpd_state *);
 int	logfiles_fd(const struct httpd_state *, const struct httpd_server *,
 	    bool error);
+
+/* tlssetup.c: keys and settings of the TLS sockets, read as root. */
+bool	tls_setup(struct httpd_state *);
+void	tls_teardown(struct httpd_state *);
 
 /* worker.c */
 _Noreturn void	worker_main(struct httpd_state *, int id);

@@ -170,33 +170,13 @@ free_generation(struct parent *p)
 	return NULL;
 }
 
-/*
- * TLS is parsed but not yet served: a server with a tls listener is
- * refused, at start and on reload, rather than answered in plain text on
- * a port configured for TLS.  Returns that server's name, or NULL.
- */
-static const char *
-tls_server(const struct httpd_conf *conf)
-{
-	const struct httpd_server *s;
-	const struct httpd_listen *l;
-
-	for (s = conf->servers; s != NULL; s = s->next)
-		for (l = s->listens; l != NULL; l = l->next)
-			if (l->tls)
-				return s->name;
-	return NULL;
-}
-
-static const char tls_refusal[] = "listen on ... tls: TLS is not served "
-    "yet; refusing plain text on a TLS port";
-
 /* All of a draining generation's workers are gone: let go of its state. */
 static void
 retire(struct parent *p, struct generation *g)
 {
 	listen_close_unused(&g->st, p->stopping ? NULL : &p->cur->st);
 	logfiles_close(&g->st);
+	tls_teardown(&g->st);
 	arena_free(g->arena);
 	memset(g, 0, sizeof(*g));
 }
@@ -223,9 +203,8 @@ renew(struct parent *p, bool reread)
 		g->st.conf = conf_load(g->arena, &httpd_grammar,
 		    p->opt.conffile, p->opt.defines, p->opt.ndefines, stderr,
 		    &error);
-		if (g->st.conf == NULL || tls_server(g->st.conf) != NULL) {
-			warnx_("reload failed, configuration kept: %s",
-			    error != NULL ? error : tls_refusal);
+		if (g->st.conf == NULL) {
+			warnx_("reload failed, configuration kept: %s", error);
 			arena_free(g->arena);
 			return;
 		}
@@ -237,10 +216,12 @@ renew(struct parent *p, bool reread)
 	}
 	g->st.user = old->st.user;
 	g->st.verbose = old->st.verbose;
-	if (!listen_setup(&g->st, &old->st) || !logfiles_open(&g->st)) {
+	if (!listen_setup(&g->st, &old->st) || !logfiles_open(&g->st) ||
+	    !tls_setup(&g->st)) {
 		warnx_("reload failed, configuration kept: %s", g->st.error);
 		listen_close_new(&g->st, &old->st);
 		logfiles_close(&g->st);
+		tls_teardown(&g->st);
 		if (!reread) {
 			old->arena = g->arena;
 			g->arena = NULL;
@@ -426,12 +407,11 @@ main(int argc, char **argv)
 	g->st.verbose = p.opt.verbose;
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(p.opt.user, default_users, &g->st.user);
-	if (tls_server(g->st.conf) != NULL)
-		die(DIE_CONFIG, "server %s: %s", tls_server(g->st.conf),
-		    tls_refusal);
 	check_chroot(g->st.conf->chroot);
 	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
+	if (!tls_setup(&g->st))
+		die(DIE_CONFIG, "%s", g->st.error);
 	setup_signals(&p);
 	g->used = true;
 	p.cur = g;

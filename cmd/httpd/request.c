@@ -88,25 +88,35 @@ name_matches(const char *name, bool match, struct http_slice host)
 	return fnmatch(name, h, FNM_CASEFOLD) == 0;
 }
 
-/* The first server on the socket whose name or alias matches, or the first. */
-static const struct httpd_server *
-select_server(const struct listener *l, struct http_slice host)
+/*
+ * The index of the first server on the socket whose name or alias
+ * matches, or 0, the default.  The Host header chooses with it, and so
+ * does the TLS SNI name.
+ */
+size_t
+vhost_index(const struct listener *l, struct http_slice host)
 {
 	const struct httpd_server *s;
 	const struct httpd_name *a;
 	size_t i;
 
 	if (host.ptr == NULL || host.len == 0)
-		return l->servers[0];
+		return 0;
 	for (i = 0; i < l->nservers; i++) {
 		s = l->servers[i];
 		if (name_matches(s->name, s->name_match, host))
-			return s;
+			return i;
 		for (a = s->aliases; a != NULL; a = a->next)
 			if (name_matches(a->name, a->match, host))
-				return s;
+				return i;
 	}
-	return l->servers[0];
+	return 0;
+}
+
+static const struct httpd_server *
+select_server(const struct listener *l, struct http_slice host)
+{
+	return l->servers[vhost_index(l, host)];
 }
 
 static const struct httpd_server *

@@ -56,6 +56,8 @@ struct logrec {
 };
 
 struct mime_slot;
+struct tls_conn;
+struct tls_server;
 
 /*
  * What a response is sent from, taken from the worker's free list while a
@@ -95,6 +97,8 @@ struct conn {
 	bool			 drop;		/* block drop: no answer */
 	const char		*realm;		/* for a 401 */
 	bool			 readable, writable;	/* edge-triggered */
+	struct tls_conn		*tls;		/* NULL: plain text */
+	bool			 tls_flushed;	/* the response is sealed */
 	struct logrec		 log;
 	struct conn		*next;		/* free list */
 };
@@ -114,6 +118,7 @@ struct worker {
 	size_t			 nconns;
 	size_t			 conns_used;	/* slots ever used */
 	char			*free_in, *free_out;	/* buffer free lists */
+	char			*free_tls;
 	int64_t			 now_ms;	/* monotonic, per loop pass */
 	time_t			 now;		/* wall clock seconds */
 	char			 date[40];	/* "Date:" value for now */
@@ -152,8 +157,12 @@ bool	conn_take_outbuf(struct worker *, struct conn *);
 /* The address and port the connection came to, for $SERVER_ADDR. */
 void	conn_local(const struct conn *, char *addr, size_t, uint16_t *port);
 
+/* tlssetup.c: what a TLS socket serves with; NULL for plain text. */
+const struct tls_server *listener_tls_server(const struct listener *);
+
 /* request.c: plan the response to the request parsed into w->req. */
 void	request_route(struct worker *, struct conn *);
+size_t	vhost_index(const struct listener *, struct http_slice host);
 
 /* response.c */
 const char *http_status_text(int);

@@ -1,0 +1,51 @@
+/*
+ * tls_cache: TLS session parameters shared by all the workers of a
+ * generation, so that a client resumes its session whichever worker
+ * accepts its next connection.
+ *
+ * The table lives in an anonymous shared mapping made by the parent
+ * before it forks.  There is no lock a dying worker could leave held:
+ * each entry carries a sequence number, odd while a writer fills it.  A
+ * writer claims an entry with compare-and-swap (or gives up: the cache
+ * is only a cache); a reader copies the entry and keeps the copy only if
+ * the number was even and did not change meanwhile.
+ *
+ * BearSSL's session parameters say nothing of the virtual host or the
+ * client certificate a session was made with; an entry stores both, so
+ * that the server can refuse a session on another host and give back
+ * the identity with a resumed one.
+ */
+#ifndef TLS_CACHE_H
+#define TLS_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum {
+	TLS_CACHE_ENTRIES = 16384,	/* about 6 MiB, touched as used */
+	TLS_SUBJECT_MAX = 256
+};
+
+struct tls_session {
+	unsigned char	id[32];
+	unsigned char	master[48];
+	uint16_t	version, suite;
+	uint32_t	vhost;		/* the server it was made for */
+	int64_t		expires;	/* time() */
+	bool		peer_verified;	/* a client certificate was */
+	char		peer_subject[TLS_SUBJECT_MAX];
+};
+
+struct tls_cache;
+
+/* NULL if the mapping cannot be made. */
+struct tls_cache *tls_cache_new(size_t entries);
+void	tls_cache_free(struct tls_cache *);
+void	tls_cache_save(struct tls_cache *, const struct tls_session *);
+/* The session with that id, if present and not expired at now. */
+bool	tls_cache_load(struct tls_cache *, const unsigned char id[32],
+	    time_t now, struct tls_session *);
+
+#endif
