@@ -620,6 +620,9 @@ tls_conn_flush(struct tls_conn *t, int fd, bool *writable)
 void
 tls_conn_close(struct tls_conn *t, int fd, bool *writable)
 {
+	/* A handshake cut short gets no alert: there is no session. */
+	if (!tls_conn_ready(t))
+		return;
 	br_ssl_engine_close(&t->sc.eng);
 	(void)send_records(t, fd, writable);
 }

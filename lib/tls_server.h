@@ -92,7 +92,7 @@ ssize_t	tls_conn_write_file(struct tls_conn *, int fd, bool *readable,
 	    bool *writable, int file, off_t off, size_t len);
 /* Seal what was written and send it: 0 once all is sent, -1 and errno. */
 int	tls_conn_flush(struct tls_conn *, int fd, bool *writable);
-/* Queue close_notify and send what can be sent now. */
+/* After a handshake: queue close_notify and send what can be sent. */
 void	tls_conn_close(struct tls_conn *, int fd, bool *writable);
 /* True once the handshake is done (application data may flow). */
 bool	tls_conn_ready(const struct tls_conn *);
