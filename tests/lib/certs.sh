@@ -11,29 +11,29 @@ make_certs() {
 	(
 		cd "$_d" || exit 1
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		    -nodes -keyout ca.key -out ca.crt -days 30 \
+		    -nodes -keyout ca.key -out ca.crt -days 365 \
 		    -subj "/CN=Test CA" 2>/dev/null
 		openssl ecparam -name prime256v1 -genkey -noout -out a.key
 		openssl req -new -key a.key -subj /CN=a.test -out a.csr
-		printf 'subjectAltName=DNS:a.test,DNS:www.a.test\n' >a.ext
+		printf 'subjectAltName=DNS:a.test,DNS:www.a.test\ncrlDistributionPoints=URI:http://ca.test/ca.crl\n' >a.ext
 		openssl x509 -req -in a.csr -CA ca.crt -CAkey ca.key \
-		    -CAcreateserial -days 30 -extfile a.ext -out a.crt \
+		    -CAcreateserial -days 365 -extfile a.ext -out a.crt \
 		    2>/dev/null
 		openssl x509 -req -in a.csr -CA ca.crt -CAkey ca.key \
 		    -days -1 -extfile a.ext -out expired.crt 2>/dev/null
 		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
 		    -out b.key 2>/dev/null
 		openssl req -new -key b.key -subj /CN=b.test -out b.csr
-		printf 'subjectAltName=DNS:b.test\n' >b.ext
+		printf 'subjectAltName=DNS:b.test\ncrlDistributionPoints=URI:http://ca.test/ca.crl\n' >b.ext
 		openssl x509 -req -in b.csr -CA ca.crt -CAkey ca.key \
-		    -days 30 -extfile b.ext -out b.crt 2>/dev/null
+		    -days 365 -extfile b.ext -out b.crt 2>/dev/null
 		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout client.key -out client.csr \
 		    -subj "/C=DE/O=Example/CN=client one" 2>/dev/null
 		openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key \
-		    -days 30 -out client.crt 2>/dev/null
+		    -days 365 -out client.crt 2>/dev/null
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-		    -nodes -keyout rogue.key -out rogue.crt -days 30 \
+		    -nodes -keyout rogue.key -out rogue.crt -days 365 \
 		    -subj "/CN=rogue" 2>/dev/null
 	) || bail_out "openssl could not make the test certificates"
 }
