@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "httpd_conf_impl.h"
+#include "tls_params.h"
 
 typedef void	 option_fn(struct httpd_parser *, struct httpd_server *);
 
@@ -612,39 +613,39 @@ tls_client_ca(struct conf *c, struct httpd_tls *t)
 	}
 }
 
-static bool
-curve_known(const char *name, size_t len)
-{
-	static const char *const curves[] = { "X25519", "P-256", "P-384",
-	    "P-521", "secp256r1", "secp384r1", "secp521r1", "prime256v1" };
-	size_t i;
-
-	for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
-		if (strlen(curves[i]) == len &&
-		    strncmp(curves[i], name, len) == 0)
-			return true;
-	return false;
-}
-
-/* ecdhe: "default" or a comma-separated list of curve names. */
+/* ecdhe: "default", "auto" or a comma-separated list of curve names. */
 static const char *
 tls_ecdhe(struct conf *c)
 {
-	const char *list, *s;
-	size_t len;
+	struct tls_params tp;
+	const char *list;
+	char err[256];
 
 	if ((list = httpd_string(c, "ecdhe curves",
-	    HTTPD_TLS_STRING_MAX)) == NULL || strcmp(list, "default") == 0)
-		return list;
-	for (s = list; ; s += len + 1) {
-		len = strcspn(s, ",");
-		if (!curve_known(s, len)) {
-			conf_error(c, "invalid ecdhe curve '%.*s'", (int)len, s);
-			return NULL;
-		}
-		if (s[len] == '\0')
-			return list;
+	    HTTPD_TLS_STRING_MAX)) == NULL)
+		return NULL;
+	if (!tls_params_curves(&tp, list, err, sizeof(err))) {
+		conf_error(c, "%s", err);
+		return NULL;
 	}
+	return list;
+}
+
+/* ciphers: what libtls takes, as far as BearSSL has the suites. */
+static const char *
+tls_ciphers(struct conf *c)
+{
+	struct tls_params tp;
+	const char *text;
+	char err[512];
+
+	if ((text = httpd_string(c, "ciphers", HTTPD_TLS_STRING_MAX)) == NULL)
+		return NULL;
+	if (!tls_params_ciphers(&tp, text, err, sizeof(err))) {
+		conf_error(c, "tls ciphers: %s", err);
+		return NULL;
+	}
+	return text;
 }
 
 static void
@@ -690,7 +691,8 @@ tls_ticket(struct conf *c, struct httpd_tls *t)
 	t->ticket_lifetime = v;
 	if (v != 0)
 		conf_warn(c, "'tls ticket lifetime': session tickets are not "
-		    "supported by BearSSL; ignored");
+		    "supported by BearSSL; sessions resume by ID, kept this "
+		    "long");
 }
 
 static void
@@ -728,8 +730,7 @@ tls_option(struct httpd_parser *p, struct httpd_server *s)
 		if ((v = httpd_string(c, "key file", HTTPD_PATH_MAX)) != NULL)
 			t->key = v;
 	} else if (conf_accept(c, "ciphers")) {
-		if ((v = httpd_string(c, "ciphers",
-		    HTTPD_TLS_STRING_MAX)) != NULL)
+		if ((v = tls_ciphers(c)) != NULL)
 			t->ciphers = v;
 	} else if (conf_accept(c, "ecdhe")) {
 		if ((v = tls_ecdhe(c)) != NULL)
