@@ -1,0 +1,258 @@
+/*
+ * Unit tests of the TLS pieces that need no network: the ClientHello's
+ * SNI, distinguished names as text, libtls settings for BearSSL, and the
+ * session cache shared between processes.
+ */
+#include <sys/wait.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bearssl.h>
+
+#include "tap.h"
+#include "tls_cache.h"
+#include "tls_dn.h"
+#include "tls_hello.h"
+#include "tls_params.h"
+
+/* A ClientHello record: session id of sid_len, then the extensions. */
+static size_t
+make_hello(unsigned char *out, size_t sid_len, const unsigned char *ext,
+    size_t ext_len)
+{
+	unsigned char *p = out + 9;
+	size_t body, i;
+
+	*p++ = 3;
+	*p++ = 3;
+	for (i = 0; i < 32; i++)
+		*p++ = (unsigned char)i;		/* random */
+	*p++ = (unsigned char)sid_len;
+	memset(p, 0xab, sid_len);
+	p += sid_len;
+	*p++ = 0;
+	*p++ = 2;
+	*p++ = 0xc0;
+	*p++ = 0x2b;
+	*p++ = 1;
+	*p++ = 0;				/* null compression */
+	if (ext != NULL) {
+		*p++ = (unsigned char)(ext_len >> 8);
+		*p++ = (unsigned char)ext_len;
+		memcpy(p, ext, ext_len);
+		p += ext_len;
+	}
+	body = (size_t)(p - out) - 9;
+	out[0] = 22;
+	out[1] = 3;
+	out[2] = 1;
+	out[3] = (unsigned char)((body + 4) >> 8);
+	out[4] = (unsigned char)(body + 4);
+	out[5] = 1;
+	out[6] = 0;
+	out[7] = (unsigned char)(body >> 8);
+	out[8] = (unsigned char)body;
+	return body + 9;
+}
+
+static size_t
+sni_ext(unsigned char *out, const char *name)
+{
+	size_t n = strlen(name);
+	unsigned char *p = out;
+
+	/* another extension first: the name need not come first */
+	*p++ = 0x00; *p++ = 0x17; *p++ = 0; *p++ = 0;
+	*p++ = 0; *p++ = 0;
+	*p++ = (unsigned char)((n + 5) >> 8);
+	*p++ = (unsigned char)(n + 5);
+	*p++ = (unsigned char)((n + 3) >> 8);
+	*p++ = (unsigned char)(n + 3);
+	*p++ = 0;
+	*p++ = (unsigned char)(n >> 8);
+	*p++ = (unsigned char)n;
+	memcpy(p, name, n);
+	return (size_t)(p - out) + n;
+}
+
+static void
+test_hello(void)
+{
+	unsigned char rec[1024], ext[512];
+	char name[256];
+	size_t len, elen, cut;
+	int all = 1;
+
+	elen = sni_ext(ext, "a.test");
+	len = make_hello(rec, 32, ext, elen);
+	ok(tls_hello_sni(rec, len, name, sizeof(name)) &&
+	    strcmp(name, "a.test") == 0, "SNI after another extension");
+	for (cut = 0; cut < len; cut++)
+		if (tls_hello_sni(rec, cut, name, sizeof(name)))
+			all = 0;
+	ok(all, "every truncation of the record is refused");
+	ok(!tls_hello_sni(rec, len, name, 6), "a name that does not fit");
+	len = make_hello(rec, 0, NULL, 0);
+	ok(tls_hello_sni(rec, len, name, sizeof(name)) && name[0] == '\0',
+	    "no extensions: no name");
+	len = make_hello(rec, 0, ext, 4);
+	ok(tls_hello_sni(rec, len, name, sizeof(name)) && name[0] == '\0',
+	    "extensions without server_name: no name");
+	elen = sni_ext(ext, "a.test");
+	ext[elen - 3] = '\0';
+	len = make_hello(rec, 0, ext, elen);
+	ok(!tls_hello_sni(rec, len, name, sizeof(name)),
+	    "a NUL in the name is refused");
+	len = make_hello(rec, 0, ext, elen);
+	rec[0] = 23;
+	ok(!tls_hello_sni(rec, len, name, sizeof(name)),
+	    "not a handshake record");
+	elen = sni_ext(ext, "b.test");
+	ext[8] = 0xff;		/* server_name list longer than the extension */
+	len = make_hello(rec, 0, ext, elen);
+	ok(!tls_hello_sni(rec, len, name, sizeof(name)),
+	    "a list length past its extension is refused");
+}
+
+static void
+test_dn(void)
+{
+	/* SEQUENCE { SET { SEQUENCE { OID C, "DE" } }, SET { CN "a/b\n" } } */
+	static const unsigned char dn[] = {
+		0x30, 0x1b,
+		0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06,
+		0x13, 0x02, 'D', 'E',
+		0x31, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03,
+		0x0c, 0x03, 'a', '/', '\n'
+	};
+	static const unsigned char odd[] = {
+		0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x2b, 0x06, 0x01,
+		0x0c, 0x01, 'x'
+	};
+	char out[128];
+
+	ok(tls_dn_text(dn, sizeof(dn), out, sizeof(out)), "a DN decodes");
+	is_str(out, "/C=DE/CN=a\\x2F\\x0A", "... as libtls writes it, escaped");
+	ok(tls_dn_text(dn + 2, sizeof(dn) - 2, out, sizeof(out)),
+	    "without the outer SEQUENCE too");
+	ok(!tls_dn_text(dn, sizeof(dn) - 1, out, sizeof(out)) &&
+	    out[0] == '\0', "a truncated DN is refused");
+	ok(!tls_dn_text(dn, sizeof(dn), out, 8), "a DN that does not fit");
+	ok(tls_dn_text(odd, sizeof(odd), out, sizeof(out)),
+	    "an unknown attribute");
+	is_str(out, "/1.3.6.1=x", "... is named by its OID");
+}
+
+static void
+test_params(void)
+{
+	struct tls_params tp;
+	char err[256];
+
+	ok(tls_params_ciphers(&tp, "HIGH:!aNULL", err, sizeof(err)) &&
+	    tp.nsuites == 6 &&
+	    tp.suites[0] == BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	    "OpenBSD's default: six AEAD suites, AES-128-GCM first");
+	ok(tls_params_ciphers(&tp, "compat", err, sizeof(err)) &&
+	    tp.nsuites == 14, "compat adds the CBC suites");
+	ok(tls_params_ciphers(&tp, "ECDHE-RSA-CHACHA20-POLY1305:RC4-MD5", err,
+	    sizeof(err)) && tp.nsuites == 1 &&
+	    tp.suites[0] == BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	    "a list: the suites BearSSL has, in order");
+	ok(!tls_params_ciphers(&tp, "RC4-MD5", err, sizeof(err)),
+	    "a list of none BearSSL has is refused");
+	ok(tls_params_curves(&tp, "default", err, sizeof(err)) &&
+	    tp.curves == (1u << BR_EC_curve25519 | 1u << BR_EC_secp256r1 |
+	    1u << BR_EC_secp384r1), "default curves: X25519, P-256, P-384");
+	ok(tls_params_curves(&tp, "X25519,prime256v1", err, sizeof(err)) &&
+	    tp.curves == (1u << BR_EC_curve25519 | 1u << BR_EC_secp256r1),
+	    "a list of curves");
+	ok(!tls_params_curves(&tp, "X25519,brainpool", err, sizeof(err)),
+	    "an unknown curve");
+	is_str(err, "invalid ecdhe curve 'brainpool'", "... is named");
+	ok(tls_params_versions(&tp, TLS_PROTO_V1_2 | TLS_PROTO_V1_3, err,
+	    sizeof(err)) && tp.version_min == BR_TLS12 &&
+	    tp.version_max == BR_TLS12, "1.2 and 1.3: 1.2 only");
+	ok(tls_params_versions(&tp, TLS_PROTO_V1_0 | TLS_PROTO_V1_1 |
+	    TLS_PROTO_V1_2, err, sizeof(err)) && tp.version_min == BR_TLS10,
+	    "1.0 to 1.2");
+	ok(!tls_params_versions(&tp, TLS_PROTO_V1_0 | TLS_PROTO_V1_2, err,
+	    sizeof(err)), "a gap is refused");
+	ok(!tls_params_versions(&tp, TLS_PROTO_V1_3, err, sizeof(err)),
+	    "1.3 alone is refused");
+	is_str(tls_suite_name(BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+	    "ECDHE-RSA-AES128-GCM-SHA256", "suite names as OpenSSL's");
+}
+
+static void
+session(struct tls_session *s, unsigned char first, int64_t expires)
+{
+	memset(s, 0, sizeof(*s));
+	memset(s->id, first, sizeof(s->id));
+	memset(s->master, first ^ 0x5a, sizeof(s->master));
+	s->vhost = first;
+	s->expires = expires;
+	s->peer_verified = first & 1;
+	strcpy(s->peer_subject, "/CN=x");
+}
+
+static void
+test_cache(void)
+{
+	struct tls_cache *tc = tls_cache_new(64);
+	struct tls_session s, got;
+	pid_t pid;
+	int status, i, found = 0;
+
+	ok(tc != NULL, "a cache is mapped");
+	session(&s, 7, 1000);
+	tls_cache_save(tc, &s);
+	ok(tls_cache_load(tc, s.id, 999, &got) && got.vhost == 7 &&
+	    got.peer_verified && strcmp(got.peer_subject, "/CN=x") == 0 &&
+	    memcmp(got.master, s.master, sizeof(s.master)) == 0,
+	    "a session saved is loaded with its host and identity");
+	ok(!tls_cache_load(tc, s.id, 1000, &got), "not once it expires");
+	s.id[31] ^= 1;
+	ok(!tls_cache_load(tc, s.id, 10, &got), "another id is not found");
+	/* Saved by a child, loaded by the parent: one mapping for all. */
+	if ((pid = fork()) == 0) {
+		session(&s, 9, 5000);
+		tls_cache_save(tc, &s);
+		_exit(0);
+	}
+	(void)waitpid(pid, &status, 0);
+	session(&s, 9, 5000);
+	ok(tls_cache_load(tc, s.id, 10, &got) && got.vhost == 9,
+	    "a session saved by another process is found");
+	/* Many sessions: the table keeps working, bounded. */
+	for (i = 0; i < 1000; i++) {
+		memset(&s, 0, sizeof(s));
+		memcpy(s.id, &i, sizeof(i));
+		s.id[8] = (unsigned char)i;
+		s.expires = 100 + i;
+		tls_cache_save(tc, &s);
+	}
+	for (i = 0; i < 1000; i++) {
+		memset(&s, 0, sizeof(s));
+		memcpy(s.id, &i, sizeof(i));
+		s.id[8] = (unsigned char)i;
+		if (tls_cache_load(tc, s.id, 10, &got))
+			found++;
+	}
+	ok(found > 0 && found <= 64, "1000 sessions in 64 entries: the "
+	    "newest stay (%d found)", found);
+	tls_cache_free(tc);
+}
+
+int
+main(void)
+{
+	test_hello();
+	test_dn();
+	test_params();
+	test_cache();
+	return done_testing();
+}
