@@ -368,13 +368,36 @@ leaf_current(struct leaf *lf, const br_x509_pkey *pk,
 	return r != BR_ERR_X509_EXPIRED;
 }
 
+/* The leaf's key is the private key's, and its dates hold now. */
+static bool
+check_leaf(const struct tls_keypair *kp, const char *certfile,
+    const char *keyfile, time_t now, char *err, size_t errlen)
+{
+	const br_x509_pkey *pk;
+	struct leaf *lf;
+	bool ok = true;
+
+	if ((lf = malloc(sizeof(*lf))) == NULL)
+		return fail(err, errlen, "out of memory");
+	if ((pk = decode_leaf(lf, &kp->chain[0])) == NULL)
+		ok = fail(err, errlen, "%s: first certificate not understood "
+		    "(BearSSL error %d)", certfile,
+		    br_x509_decoder_last_error(&lf->dc));
+	else if (!key_matches(kp, pk))
+		ok = fail(err, errlen, "%s does not match the certificate "
+		    "%s", keyfile, certfile);
+	else if (!leaf_current(lf, pk, &kp->chain[0], now))
+		ok = fail(err, errlen, "%s: certificate has expired or is "
+		    "not valid yet", certfile);
+	free(lf);
+	return ok;
+}
+
 bool
 tls_keypair_load(struct tls_keypair *kp, const char *certfile,
     const char *keyfile, time_t now, char *err, size_t errlen)
 {
 	struct chain_load cl = { kp, certfile, err, errlen };
-	struct leaf *lf;
-	const br_x509_pkey *pk;
 	unsigned char *data;
 	size_t len;
 	bool ok;
@@ -387,24 +410,8 @@ tls_keypair_load(struct tls_keypair *kp, const char *certfile,
 	if (ok && kp->chain_len == 0)
 		ok = fail(err, errlen, "%s: no certificate in it", certfile);
 	if (ok)
-		ok = load_key(kp, keyfile, err, errlen);
-	if (ok && (lf = malloc(sizeof(*lf))) == NULL)
-		ok = fail(err, errlen, "out of memory");
-	if (!ok) {
-		tls_keypair_free(kp);
-		return false;
-	}
-	if ((pk = decode_leaf(lf, &kp->chain[0])) == NULL)
-		ok = fail(err, errlen, "%s: first certificate not understood "
-		    "(BearSSL error %d)", certfile,
-		    br_x509_decoder_last_error(&lf->dc));
-	else if (!key_matches(kp, pk))
-		ok = fail(err, errlen, "%s does not match the certificate "
-		    "%s", keyfile, certfile);
-	else if (!leaf_current(lf, pk, &kp->chain[0], now))
-		ok = fail(err, errlen, "%s: certificate has expired or is "
-		    "not valid yet", certfile);
-	free(lf);
+		ok = load_key(kp, keyfile, err, errlen) &&
+		    check_leaf(kp, certfile, keyfile, now, err, errlen);
 	if (!ok)
 		tls_keypair_free(kp);
 	return ok;
