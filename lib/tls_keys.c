@@ -439,16 +439,31 @@ struct anchor_load {
 	size_t			 errlen;
 };
 
+/* Bytes kept in the anchors' block; NULL if it is full. */
+static unsigned char *
+keep(struct tls_anchors *a, const unsigned char *p, size_t len)
+{
+	unsigned char *at;
+
+	if (len > a->mem_len - a->mem_used)
+		return NULL;
+	at = a->mem + a->mem_used;
+	if (len > 0)
+		memcpy(at, p, len);
+	a->mem_used += len;
+	return at;
+}
+
 static bool
-copy_pkey(br_x509_pkey *dst, const br_x509_pkey *src)
+keep_pkey(struct tls_anchors *a, br_x509_pkey *dst, const br_x509_pkey *src)
 {
 	*dst = *src;
 	if (src->key_type == BR_KEYTYPE_RSA) {
-		dst->key.rsa.n = dup_bytes(src->key.rsa.n, src->key.rsa.nlen);
-		dst->key.rsa.e = dup_bytes(src->key.rsa.e, src->key.rsa.elen);
+		dst->key.rsa.n = keep(a, src->key.rsa.n, src->key.rsa.nlen);
+		dst->key.rsa.e = keep(a, src->key.rsa.e, src->key.rsa.elen);
 		return dst->key.rsa.n != NULL && dst->key.rsa.e != NULL;
 	}
-	dst->key.ec.q = dup_bytes(src->key.ec.q, src->key.ec.qlen);
+	dst->key.ec.q = keep(a, src->key.ec.q, src->key.ec.qlen);
 	return dst->key.ec.q != NULL;
 }
 
@@ -473,13 +488,13 @@ anchor_object(void *arg, const char *name, const unsigned char *der,
 		return fail(al->err, al->errlen, "%s: certificate %zu not "
 		    "understood (BearSSL error %d)", al->path, al->a->n + 1,
 		    br_x509_decoder_last_error(&lf.dc));
-	ta = &al->a->ta[al->a->n];
+	ta = &al->a->ta[al->a->n++];
 	memset(ta, 0, sizeof(*ta));
 	ta->flags = br_x509_decoder_isCA(&lf.dc) ? BR_X509_TA_CA : 0;
-	ta->dn.data = dup_bytes(lf.dn.p, lf.dn.len);
+	ta->dn.data = keep(al->a, lf.dn.p, lf.dn.len);
 	ta->dn.len = lf.dn.len;
-	al->a->n++;	/* counted now, so that free() releases it */
-	if (ta->dn.data == NULL || !copy_pkey(&ta->pkey, pk))
+	/* A certificate holds its name and key: the file's size bounds them. */
+	if (ta->dn.data == NULL || !keep_pkey(al->a, &ta->pkey, pk))
 		return fail(al->err, al->errlen, "%s: out of memory",
 		    al->path);
 	return true;
@@ -494,16 +509,18 @@ tls_anchors_load(struct tls_anchors *a, const char *cafile, char *err,
 	size_t len;
 	bool ok;
 
-	a->n = 0;
-	if ((a->ta = calloc(TLS_ANCHORS_MAX, sizeof(*a->ta))) == NULL)
-		return fail(err, errlen, "%s: out of memory", cafile);
+	memset(a, 0, sizeof(*a));
 	if ((data = read_file(cafile, &len, err, errlen)) == NULL)
-		ok = false;
-	else {
+		return false;
+	a->ta = calloc(TLS_ANCHORS_MAX, sizeof(*a->ta));
+	a->mem = malloc(len);
+	a->mem_len = len;
+	if (a->ta == NULL || a->mem == NULL)
+		ok = fail(err, errlen, "%s: out of memory", cafile);
+	else
 		ok = pem_each(data, len, anchor_object, &al, cafile, err,
 		    errlen);
-		free(data);
-	}
+	free(data);
 	if (ok && a->n == 0)
 		ok = fail(err, errlen, "%s: no certificate in it", cafile);
 	if (!ok)
@@ -514,19 +531,7 @@ tls_anchors_load(struct tls_anchors *a, const char *cafile, char *err,
 void
 tls_anchors_free(struct tls_anchors *a)
 {
-	br_x509_trust_anchor *ta;
-	size_t i;
-
-	for (i = 0; i < a->n; i++) {
-		ta = &a->ta[i];
-		free(ta->dn.data);
-		if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
-			free(ta->pkey.key.rsa.n);
-			free(ta->pkey.key.rsa.e);
-		} else
-			free(ta->pkey.key.ec.q);
-	}
 	free(a->ta);
-	a->ta = NULL;
-	a->n = 0;
+	free(a->mem);
+	memset(a, 0, sizeof(*a));
 }

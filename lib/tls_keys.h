@@ -36,6 +36,8 @@ struct tls_keypair {
 struct tls_anchors {
 	br_x509_trust_anchor	*ta;
 	size_t			 n;
+	unsigned char		*mem;	/* names and keys, one block */
+	size_t			 mem_len, mem_used;
 };
 
 /*
