@@ -14,5 +14,10 @@
 
 /* httpd's serving worker: static files from below root, sockets given. */
 void	sandbox_worker(const char *root);
+/*
+ * fcgi-bridge and the CGI programs it starts (they inherit it): a
+ * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.
+ */
+void	sandbox_fcgi_bridge(void);
 
 #endif

@@ -61,8 +61,14 @@ like "$out" 'listen on "?127\.0\.0\.9"? port 8080' "httpd: -D overrides a macro"
 out=$(bin/checkd -nn -D web2=127.0.0.7 -f doc/examples/relayd.conf 2>&1)
 like "$out" '"127\.0\.0\.7"' "checkd: -D overrides a macro"
 
-bin/fcgi-bridge -t 30 >/dev/null 2>&1
-is "$?" 1 "fcgi-bridge: valid options, not running yet: exit 1"
+err=$(bin/fcgi-bridge -t 30 -p / -s /nonexistent/dir/fcgi.sock 2>&1)
+is "$?" 111 "fcgi-bridge: a socket that cannot be bound: exit 111"
+is "$err" "fcgi-bridge: fatal: bind /nonexistent/dir/fcgi.sock: No such file or directory" \
+    "fcgi-bridge: ... and says why"
+bin/fcgi-bridge -p /nonexistent -s "$tmp/s" >/dev/null 2>&1
+is "$?" 1 "fcgi-bridge: a missing chroot directory: exit 1"
+bin/fcgi-bridge -u no-such-user -s "$tmp/s" >/dev/null 2>&1
+is "$?" 1 "fcgi-bridge: an unknown user: exit 1"
 bin/fcgi-bridge -t 0 >/dev/null 2>&1
 is "$?" 100 "fcgi-bridge: -t 0 is refused"
 bin/fcgi-bridge -t 86401 >/dev/null 2>&1

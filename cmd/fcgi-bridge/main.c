@@ -1,103 +1,94 @@
 /*
  * fcgi-bridge: runs CGI programs behind a FastCGI socket, with the
- * command line of OpenBSD's slowcgi(8) (plus -r fd for s6 readiness).
+ * command line and behaviour of OpenBSD's slowcgi(8), plus -r fd for s6
+ * readiness.  main() reads as a script: options, the users, the socket
+ * (as root), chroot and privilege drop, sandbox, signals, readiness,
+ * then the loop.
  */
-#include <pwd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "die.h"
+#include "privdrop.h"
+#include "sandbox.h"
 
-enum {
-	BRIDGE_TIMEOUT_DEFAULT = 120,	/* seconds, as slowcgi */
-	BRIDGE_TIMEOUT_MAX = 86400
-};
+static const char *const default_users[] = { "www", "www-data", NULL };
 
-struct bridge_opt {
-	const char	*chroot;	/* -p */
-	const char	*socket;	/* -s */
-	const char	*socket_user;	/* -U */
-	const char	*user;		/* -u */
-	long		 timeout;	/* -t, seconds */
-	int		 readyfd;	/* -r */
-	int		 verbose;
-	int		 debug;
-};
-
-_Noreturn static void
-usage(void)
+/* -p / runs without chroot, as slowcgi; default: the user's home. */
+static const char *
+chroot_dir(const struct bridge_opt *o, const struct privdrop_user *u)
 {
-	fprintf(stderr, "usage: %s [-dv] [-p path] [-r fd] [-s socket] "
-	    "[-t timeout] [-U user] [-u user]\n", progname);
-	exit(DIE_USAGE);
+	const char *dir = o->chroot != NULL ? o->chroot : u->home;
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		die_sys(DIE_CONFIG, "chroot %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		die(DIE_CONFIG, "chroot %s: not a directory", dir);
+	return strcmp(dir, "/") == 0 ? NULL : dir;
 }
 
-static long
-number(const char *s, long min, long max, const char *what)
+static int
+setup_signals(void)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
+	sigset_t set;
+	int fd;
 
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
-		die(DIE_USAGE, "%s %s: expected %ld-%ld", what, s, min, max);
-	return v;
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGCHLD);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		die_sys(DIE_SYS, "sigprocmask");
+	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		die_sys(DIE_SYS, "signalfd");
+	/* A client gone mid-write is an EPIPE, not a death. */
+	(void)signal(SIGPIPE, SIG_IGN);
+	return fd;
 }
 
+/* s6's readiness protocol: one newline on the descriptor, then close. */
 static void
-parse_options(struct bridge_opt *o, int argc, char **argv)
+notify_ready(int fd)
 {
-	int ch;
-
-	memset(o, 0, sizeof(*o));
-	o->chroot = NULL;
-	o->socket = "/var/www/run/slowcgi.sock";
-	o->socket_user = NULL;
-	o->user = NULL;
-	o->timeout = BRIDGE_TIMEOUT_DEFAULT;
-	o->readyfd = -1;
-	while ((ch = getopt(argc, argv, "dp:r:s:t:U:u:v")) != -1) {
-		switch (ch) {
-		case 'd':
-			o->debug++;
-			break;
-		case 'p':
-			o->chroot = optarg;
-			break;
-		case 'r':
-			o->readyfd = (int)number(optarg, 3, 1023, "-r");
-			break;
-		case 's':
-			o->socket = optarg;
-			break;
-		case 't':
-			o->timeout = number(optarg, 1, BRIDGE_TIMEOUT_MAX, "-t");
-			break;
-		case 'U':
-			o->socket_user = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
+	if (fd == -1)
+		return;
+	if (write(fd, "\n", 1) != 1)
+		warnx_("readiness notification: %s", strerror(errno));
+	(void)close(fd);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct bridge_opt opt;
+	static struct bridge b;
+	struct privdrop_user user, owner;
+	const char *root;
 
 	progname = "fcgi-bridge";
-	parse_options(&opt, argc, argv);
-	die(DIE_CONFIG, "running CGI programs is not implemented yet "
-	    "(socket %s, timeout %lds)", opt.socket, opt.timeout);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	options_parse(&b.opt, argc, argv);
+	privdrop_find_user(b.opt.user, default_users, &user);
+	find_socket_user(b.opt.socket_user, &owner);
+	root = chroot_dir(&b.opt, &user);
+	if ((b.conns = calloc(BRIDGE_CONN_MAX, sizeof(*b.conns))) == NULL)
+		die_sys(DIE_OOM, "connection slots");
+	/* Blocked before any child exists: none is reaped unseen. */
+	b.sigfd = setup_signals();
+	b.lfd = listen_socket(b.opt.socket, &owner);
+	privdrop_apply(root, &user);
+	sandbox_fcgi_bridge();
+	notify_ready(b.opt.readyfd);
+	warnx_("listening on %s as %s in %s, timeout %lds", b.opt.socket,
+	    user.name, root != NULL ? root : "/", b.opt.timeout);
+	return bridge_run(&b);
 }
