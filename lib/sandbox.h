@@ -20,4 +20,15 @@ void	sandbox_worker(const char *root);
  */
 void	sandbox_fcgi_bridge(void);
 
+/*
+ * checkd's checker (lib/sandbox_checkd.c): chrooted in its state
+ * directory, it opens, writes and renames status files there, creates
+ * TCP sockets (IPv4 and IPv6 only) and connects anywhere, and uses the
+ * raw ICMP sockets it inherited.  No exec, no fork: scripts run in a
+ * helper forked before this filter.  No Landlock: the chroot already
+ * narrows the file system to the one directory it must write, and
+ * Landlock cannot say "connect to any port" without listing them all.
+ */
+void	sandbox_checkd(void);
+
 #endif

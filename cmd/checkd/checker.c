@@ -1,0 +1,286 @@
+/*
+ * The checker process: builds its hosts, forks the script helper, drops
+ * into the state directory as the unprivileged user under seccomp, then
+ * runs rounds of checks in one epoll loop.  A round starts every host of
+ * a table at once; its deadline is the table's timeout, so a check can
+ * never outlast the interval (the configuration refuses timeout >=
+ * interval), and a slow host only ever costs its own descriptor.
+ */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkd.h"
+#include "die.h"
+#include "sandbox.h"
+
+enum { EVENTS_MAX = 256 };
+
+int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+wall_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+uint64_t
+tag_host(const struct checker *c, const struct host *h)
+{
+	(void)c;
+	return ((uint64_t)TAG_PROBE << 32) | h->id;
+}
+
+static void
+watch(struct checker *c, int fd, uint64_t tag)
+{
+	struct epoll_event ev;
+
+	if (fd == -1)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u64 = tag;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		die_sys(DIE_SYS, "epoll_ctl");
+}
+
+static void
+setup_loop(struct checker *c)
+{
+	sigset_t set;
+
+	/* The parent blocked the signals we take through signalfd. */
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)sigaddset(&set, SIGUSR1);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGCHLD);
+	if ((c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		die_sys(DIE_SYS, "signalfd");
+	if ((c->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		die_sys(DIE_SYS, "epoll_create1");
+	watch(c, c->sigfd, (uint64_t)TAG_SIGNAL << 32);
+	watch(c, c->icmp4, ((uint64_t)TAG_ICMP << 32) | (uint32_t)c->icmp4);
+	watch(c, c->icmp6, ((uint64_t)TAG_ICMP << 32) | (uint32_t)c->icmp6);
+	watch(c, c->script_fd, (uint64_t)TAG_SCRIPT << 32);
+}
+
+static void
+start_check(struct checker *c, struct host *h)
+{
+	h->busy = true;
+	h->started = now_ms();
+	h->table->pending++;
+	switch (h->table->check->type) {
+	case RD_CHECK_ICMP:
+		icmp_start(c, h);
+		break;
+	case RD_CHECK_SCRIPT:
+		script_start(c, h);
+		break;
+	default:
+		probe_start(c, h);
+		break;
+	}
+}
+
+static void
+start_round(struct checker *c, struct table *t, int64_t now)
+{
+	int i;
+
+	t->rounds++;
+	t->deadline = now + t->timeout_ms;
+	t->next += t->interval_ms;
+	if (t->next <= now)
+		t->next = now + t->interval_ms;
+	for (i = 0; i < t->nhosts; i++) {
+		struct host *h = &t->hosts[i];
+
+		if (t->disabled || h->disabled || h->parent != NULL ||
+		    h->sslen == 0)
+			continue;
+		start_check(c, h);
+	}
+	if (t->pending == 0)
+		round_end(c, t);	/* nothing to wait for */
+}
+
+/* The round's deadline: whatever has not answered timed out. */
+static void
+expire_round(struct checker *c, struct table *t)
+{
+	int i;
+
+	for (i = 0; i < t->nhosts && t->pending > 0; i++) {
+		struct host *h = &t->hosts[i];
+
+		if (!h->busy)
+			continue;
+		switch (t->check->type) {
+		case RD_CHECK_ICMP:
+			icmp_timeout(c, h);
+			break;
+		case RD_CHECK_SCRIPT:
+			script_timeout(c, h);
+			break;
+		default:
+			probe_timeout(c, h);
+			break;
+		}
+	}
+}
+
+static void
+run_timers(struct checker *c)
+{
+	int64_t now = now_ms();
+	int i;
+
+	if (now >= c->next_disable_scan) {
+		disable_scan(c);
+		c->next_disable_scan = now + DISABLE_POLL_MS;
+	}
+	for (i = 0; i < c->ntables; i++) {
+		struct table *t = &c->tables[i];
+
+		if (t->check->type == RD_CHECK_NONE)
+			continue;
+		if (t->pending > 0 && now >= t->deadline)
+			expire_round(c, t);
+		if (t->pending == 0 && now >= t->next)
+			start_round(c, t, now);
+	}
+	if (c->summary_dirty && now >= c->next_summary) {
+		report_summary(c);
+		c->summary_dirty = false;
+		c->next_summary = now + 1000;
+	}
+}
+
+static int
+next_wakeup(const struct checker *c)
+{
+	int64_t now = now_ms(), when = c->next_disable_scan;
+	int i;
+
+	for (i = 0; i < c->ntables; i++) {
+		const struct table *t = &c->tables[i];
+
+		if (t->check->type == RD_CHECK_NONE)
+			continue;
+		if (t->pending > 0 && t->deadline < when)
+			when = t->deadline;
+		if (t->pending == 0 && t->next < when)
+			when = t->next;
+	}
+	if (c->summary_dirty && c->next_summary < when)
+		when = c->next_summary;
+	return when <= now ? 0 : (int)(when - now);
+}
+
+/* SIGUSR1: every table idle now starts a round at once. */
+static void
+poll_now(struct checker *c)
+{
+	int i;
+
+	for (i = 0; i < c->ntables; i++)
+		c->tables[i].next = now_ms();
+}
+
+static void
+handle_signals(struct checker *c)
+{
+	struct signalfd_siginfo si;
+
+	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			report_summary(c);
+			exit(0);
+		case SIGUSR1:
+			poll_now(c);
+			break;
+		default:
+			break;	/* SIGHUP is the parent's; SIGCHLD: helper */
+		}
+	}
+}
+
+static void
+dispatch(struct checker *c, const struct epoll_event *ev)
+{
+	uint32_t kind = (uint32_t)(ev->data.u64 >> 32);
+	uint32_t low = (uint32_t)ev->data.u64;
+
+	switch (kind) {
+	case TAG_SIGNAL:
+		handle_signals(c);
+		break;
+	case TAG_ICMP:
+		icmp_read(c, (int)low);
+		break;
+	case TAG_SCRIPT:
+		script_read(c);
+		break;
+	case TAG_PROBE:
+		if (low >= 1 && low <= c->nids && c->byid[low] != NULL &&
+		    c->byid[low]->busy)
+			probe_event(c, c->byid[low], ev->events);
+		break;
+	default:
+		break;
+	}
+}
+
+_Noreturn void
+checker_main(const struct checker_setup *s)
+{
+	static struct checker c;
+	struct epoll_event ev[EVENTS_MAX];
+	int n, i;
+
+	c.conf = s->conf;
+	c.icmp4 = s->icmp4;
+	c.icmp6 = s->icmp6;
+	c.readyfd = s->readyfd;
+	c.verbose = s->verbose;
+	c.script_fd = -1;
+	hosts_build(&c);	/* names are resolved here, before the chroot */
+	for (i = 0; i < c.ntables; i++)
+		if (c.script_fd == -1 &&
+		    c.tables[i].check->type == RD_CHECK_SCRIPT)
+			c.script_fd = script_helper_start(&s->user);
+	privdrop_apply(s->statedir, &s->user);
+	hosts_restore(&c);
+	report_prune(&c);
+	for (i = 0; i < c.ntables; i++)
+		report_table(&c, &c.tables[i]);
+	setup_loop(&c);
+	sandbox_checkd();
+	for (;;) {
+		run_timers(&c);
+		n = epoll_wait(c.epfd, ev, EVENTS_MAX, next_wakeup(&c));
+		if (n == -1 && errno != EINTR)
+			die_sys(DIE_SYS, "epoll_wait");
+		for (i = 0; i < n; i++)
+			dispatch(&c, &ev[i]);
+	}
+}

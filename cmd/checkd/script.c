@@ -1,0 +1,250 @@
+/*
+ * check script: the checker is chrooted and under seccomp and cannot
+ * exec, so scripts run from a helper process it forks first.  The helper
+ * drops to the same unprivileged user with no_new_privs but keeps the
+ * real root directory and no seccomp filter, so that it can fork and
+ * exec the script by its configured path.  It speaks to the checker over
+ * a SOCK_SEQPACKET pair, one fixed-size record per request and reply.
+ * As relayd does, the script gets the host name as its argument, a
+ * positive exit status means up and 0 down, and it is killed (with its
+ * process group) at the table's timeout.
+ */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkd.h"
+#include "die.h"
+
+enum { SCRIPTS_MAX = 1024 };	/* running at once; more fail at once */
+
+struct script_req {
+	uint32_t	id;
+	uint32_t	round;
+	uint32_t	timeout_ms;
+	char		path[SCRIPT_PATH_MAX + 1];
+	char		arg[STATUSFILE_HOST_MAX + 1];
+};
+
+struct script_rep {
+	uint32_t	id;
+	uint32_t	round;
+	int32_t		status;	/* exit status; -1 killed; -2 not started */
+};
+
+struct running {
+	pid_t		pid;
+	bool		killed;
+	int64_t		deadline;
+	struct script_rep rep;
+};
+
+static void
+reply(int sock, struct script_rep *rep, int32_t status)
+{
+	rep->status = status;
+	(void)send(sock, rep, sizeof(*rep), MSG_NOSIGNAL);
+}
+
+_Noreturn static void
+run_script(const struct script_req *rq)
+{
+	sigset_t none;
+	int null;
+
+	(void)setpgid(0, 0);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(null, STDIN_FILENO);
+		(void)dup2(null, STDOUT_FILENO);
+	}
+	execl(rq->path, rq->path, rq->arg, (char *)NULL);
+	_exit(127);
+}
+
+static void
+launch(int sock, struct running *run, const struct script_req *rq)
+{
+	struct script_rep rep = { rq->id, rq->round, -2 };
+	int i;
+	pid_t pid;
+
+	for (i = 0; i < SCRIPTS_MAX && run[i].pid != 0; i++)
+		;
+	if (i == SCRIPTS_MAX || (pid = fork()) == -1) {
+		reply(sock, &rep, -2);
+		return;
+	}
+	if (pid == 0)
+		run_script(rq);
+	run[i].pid = pid;
+	run[i].killed = false;
+	run[i].deadline = now_ms() + rq->timeout_ms;
+	run[i].rep = rep;
+}
+
+static void
+reap(int sock, struct running *run)
+{
+	int status, i;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (i = 0; i < SCRIPTS_MAX; i++) {
+			if (run[i].pid != pid)
+				continue;
+			reply(sock, &run[i].rep, run[i].killed ? -1 :
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			run[i].pid = 0;
+			break;
+		}
+}
+
+/* Kills what is overdue; returns the ms until the next deadline. */
+static int
+kill_overdue(struct running *run)
+{
+	int64_t now = now_ms(), next = now + 1000;
+	int i;
+
+	for (i = 0; i < SCRIPTS_MAX; i++) {
+		if (run[i].pid == 0 || run[i].killed)
+			continue;
+		if (now >= run[i].deadline) {
+			(void)kill(-run[i].pid, SIGKILL);
+			(void)kill(run[i].pid, SIGKILL);
+			run[i].killed = true;
+		} else if (run[i].deadline < next)
+			next = run[i].deadline;
+	}
+	return (int)(next - now);
+}
+
+_Noreturn static void
+helper_loop(int sock)
+{
+	static struct running run[SCRIPTS_MAX];
+	struct script_req rq;
+	struct pollfd pfd[2];
+	sigset_t set;
+	int i;
+
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGCHLD);
+	if ((pfd[1].fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		_exit(111);
+	pfd[0].fd = sock;
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, kill_overdue(run)) == -1 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			while (read(pfd[1].fd, &si, sizeof(si)) > 0)
+				;
+			reap(sock, run);
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP)) {
+			ssize_t n = recv(sock, &rq, sizeof(rq), MSG_DONTWAIT);
+
+			if (n == 0 || (n == -1 && errno != EAGAIN))
+				break;	/* the checker is gone */
+			if (n == (ssize_t)sizeof(rq)) {
+				rq.path[SCRIPT_PATH_MAX] = '\0';
+				rq.arg[STATUSFILE_HOST_MAX] = '\0';
+				launch(sock, run, &rq);
+			}
+		}
+	}
+	for (i = 0; i < SCRIPTS_MAX; i++)
+		if (run[i].pid != 0)
+			(void)kill(-run[i].pid, SIGKILL);
+	_exit(0);
+}
+
+int
+script_helper_start(const struct privdrop_user *u)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		die_sys(DIE_SYS, "socketpair");
+	switch (fork()) {
+	case -1:
+		die_sys(DIE_SYS, "fork script helper");
+	case 0:
+		/* Nothing of the checker's: no raw socket, no readiness fd. */
+		if (dup2(sv[1], 3) == -1)
+			_exit(111);
+		(void)syscall(SYS_close_range, 4u, ~0u, 0);
+		privdrop_apply(NULL, u);
+		helper_loop(3);
+	default:
+		break;
+	}
+	(void)close(sv[1]);
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
+		die_sys(DIE_SYS, "fcntl");
+	return sv[0];
+}
+
+void
+script_start(struct checker *c, struct host *h)
+{
+	struct script_req rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.id = h->id;
+	rq.round = (uint32_t)h->table->rounds;
+	rq.timeout_ms = (uint32_t)h->table->timeout_ms;
+	(void)snprintf(rq.path, sizeof(rq.path), "%s", h->table->check->path);
+	(void)snprintf(rq.arg, sizeof(rq.arg), "%s", h->conf->name);
+	if (c->script_fd == -1 ||
+	    send(c->script_fd, &rq, sizeof(rq), MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof(rq))
+		check_done(c, h, false, R_SCRIPT_FAIL);
+}
+
+void
+script_read(struct checker *c)
+{
+	struct script_rep rep;
+	struct host *h;
+	ssize_t n;
+
+	while ((n = recv(c->script_fd, &rep, sizeof(rep), 0)) ==
+	    (ssize_t)sizeof(rep)) {
+		if (rep.id < 1 || rep.id > c->nids ||
+		    (h = c->byid[rep.id]) == NULL || !h->busy ||
+		    h->table->check->type != RD_CHECK_SCRIPT ||
+		    rep.round != (uint32_t)h->table->rounds)
+			continue;
+		check_done(c, h, rep.status > 0, rep.status > 0 ?
+		    R_SCRIPT_OK : R_SCRIPT_FAIL);
+	}
+	if (n == 0) {
+		warnx_("script helper exited; script checks fail");
+		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->script_fd, NULL);
+		(void)close(c->script_fd);
+		c->script_fd = -1;
+	}
+}
+
+void
+script_timeout(struct checker *c, struct host *h)
+{
+	check_done(c, h, false, R_SCRIPT_FAIL);
+}
