@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,15 @@ progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
 	}
 	if (optind != argc)
 		usage(defstatedir != NULL, with_user);
+}
+
+void
+progopt_ready(int *fd)
+{
+	if (*fd == -1)
+		return;
+	if (write(*fd, "\n", 1) != 1)
+		warnx_("readiness notification: %s", strerror(errno));
+	(void)close(*fd);
+	*fd = -1;
 }

@@ -32,4 +32,10 @@ struct progopt {
 void	progopt_parse(struct progopt *, int, char **, const char *deffile,
 	    const char *defstatedir, bool with_user);
 
+/*
+ * s6's readiness protocol: one newline on *fd, then close it and set it
+ * to -1.  Nothing if *fd is -1.
+ */
+void	progopt_ready(int *fd);
+
 #endif

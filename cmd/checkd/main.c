@@ -26,6 +26,7 @@
 #include "confload.h"
 #include "die.h"
 #include "progopt.h"
+#include "signals.h"
 
 enum {
 	RESTART_BACKOFF_MS = 1000,	/* a checker that died is restarted */
@@ -238,23 +239,8 @@ handle_signals(struct parent *p)
 	return true;
 }
 
-static void
-setup_signals(struct parent *p)
-{
-	sigset_t set;
-
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGCHLD);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGUSR1);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		die_sys(DIE_SYS, "sigprocmask");
-	if ((p->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "signalfd");
-	(void)signal(SIGPIPE, SIG_IGN);
-}
+static const int parent_signals[] = { SIGCHLD, SIGHUP, SIGUSR1, SIGTERM,
+    SIGINT };
 
 int
 main(int argc, char **argv)
@@ -273,7 +259,8 @@ main(int argc, char **argv)
 	prepare_statedir(p.setup.statedir, &p.setup.user);
 	raise_nofile(p.setup.conf);
 	open_icmp(&p.setup);
-	setup_signals(&p);
+	p.sigfd = signals_fd(parent_signals, sizeof(parent_signals) /
+	    sizeof(parent_signals[0]));
 	start_checker(&p);
 	warnx_("checking %d hosts as %s in %s", p.setup.conf->nhosts,
 	    p.setup.user.name, p.setup.statedir);

@@ -10,6 +10,7 @@
 
 #include "checkd.h"
 #include "die.h"
+#include "progopt.h"
 
 /* relayd's words (host_error()), then ours; the status files use them. */
 const char *const reason_text[R_NREASONS] = {
@@ -131,12 +132,7 @@ maybe_ready(struct checker *c)
 			return;
 	report_summary(c);
 	c->ready_sent = true;
-	if (c->readyfd != -1) {
-		if (write(c->readyfd, "\n", 1) != 1)
-			warnx_("readiness notification failed");
-		(void)close(c->readyfd);
-		c->readyfd = -1;
-	}
+	progopt_ready(&c->readyfd);
 }
 
 void

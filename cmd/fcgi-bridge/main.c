@@ -19,6 +19,8 @@
 #include "die.h"
 #include "privdrop.h"
 #include "sandbox.h"
+#include "signals.h"
+#include "progopt.h"
 
 static const char *const default_users[] = { "www", "www-data", NULL };
 
@@ -36,36 +38,7 @@ chroot_dir(const struct bridge_opt *o, const struct privdrop_user *u)
 	return strcmp(dir, "/") == 0 ? NULL : dir;
 }
 
-static int
-setup_signals(void)
-{
-	sigset_t set;
-	int fd;
-
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGCHLD);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	(void)sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		die_sys(DIE_SYS, "sigprocmask");
-	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "signalfd");
-	/* A client gone mid-write is an EPIPE, not a death. */
-	(void)signal(SIGPIPE, SIG_IGN);
-	return fd;
-}
-
-/* s6's readiness protocol: one newline on the descriptor, then close. */
-static void
-notify_ready(int fd)
-{
-	if (fd == -1)
-		return;
-	if (write(fd, "\n", 1) != 1)
-		warnx_("readiness notification: %s", strerror(errno));
-	(void)close(fd);
-}
+static const int bridge_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
 
 int
 main(int argc, char **argv)
@@ -83,11 +56,12 @@ main(int argc, char **argv)
 	if ((b.conns = calloc(BRIDGE_CONN_MAX, sizeof(*b.conns))) == NULL)
 		die_sys(DIE_OOM, "connection slots");
 	/* Blocked before any child exists: none is reaped unseen. */
-	b.sigfd = setup_signals();
+	b.sigfd = signals_fd(bridge_signals, sizeof(bridge_signals) /
+	    sizeof(bridge_signals[0]));
 	b.lfd = listen_socket(b.opt.socket, &owner);
 	privdrop_apply(root, &user);
 	sandbox_fcgi_bridge();
-	notify_ready(b.opt.readyfd);
+	progopt_ready(&b.opt.readyfd);
 	warnx_("listening on %s as %s in %s, timeout %lds", b.opt.socket,
 	    user.name, root != NULL ? root : "/", b.opt.timeout);
 	return bridge_run(&b);

@@ -27,6 +27,7 @@
 #include "die.h"
 #include "httpd.h"
 #include "progopt.h"
+#include "signals.h"
 
 enum {
 	GENERATIONS_MAX = 4,		/* current one and those draining */
@@ -54,6 +55,8 @@ struct parent {
 };
 
 static const char *const default_users[] = { "www", "www-data", NULL };
+static const int parent_signals[] = { SIGCHLD, SIGHUP, SIGUSR1, SIGTERM,
+    SIGINT };
 
 bool
 setup_fail(struct httpd_state *st, bool with_errno, const char *fmt, ...)
@@ -355,35 +358,6 @@ handle_signals(struct parent *p)
 }
 
 static void
-setup_signals(struct parent *p)
-{
-	sigset_t set;
-
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGCHLD);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGUSR1);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		die_sys(DIE_SYS, "sigprocmask");
-	if ((p->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "signalfd");
-	(void)signal(SIGPIPE, SIG_IGN);
-}
-
-/* s6's readiness protocol: one newline on the descriptor, then close. */
-static void
-notify_ready(int fd)
-{
-	if (fd == -1)
-		return;
-	if (write(fd, "\n", 1) != 1)
-		warnx_("readiness notification: %s", strerror(errno));
-	(void)close(fd);
-}
-
-static void
 check_chroot(const char *dir)
 {
 	struct stat st;
@@ -412,11 +386,12 @@ main(int argc, char **argv)
 		die(DIE_SYS, "%s", g->st.error);
 	if (!tls_setup(&g->st))
 		die(DIE_CONFIG, "%s", g->st.error);
-	setup_signals(&p);
+	p.sigfd = signals_fd(parent_signals, sizeof(parent_signals) /
+	    sizeof(parent_signals[0]));
 	g->used = true;
 	p.cur = g;
 	start_generation(&p, g);
-	notify_ready(p.opt.readyfd);
+	progopt_ready(&p.opt.readyfd);
 	warnx_("started %lld workers as %s in %s", g->st.conf->prefork,
 	    g->st.user.name, g->st.conf->chroot);
 	pfd.fd = p.sigfd;

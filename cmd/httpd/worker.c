@@ -17,6 +17,7 @@
 
 #include "die.h"
 #include "sandbox.h"
+#include "signals.h"
 #include "worker.h"
 
 enum { TAG_LISTENER = 1, TAG_SIGNAL = 2 };
@@ -91,18 +92,10 @@ resume_accept(struct worker *w)
 static void
 setup_signals(struct worker *w)
 {
-	sigset_t set;
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	struct epoll_event ev;
 
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
-		die_sys(DIE_SYS, "sigprocmask");
-	if ((w->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "signalfd");
+	w->sigfd = signals_fd(sigs, sizeof(sigs) / sizeof(sigs[0]));
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.u64 = tag(TAG_SIGNAL, 0);

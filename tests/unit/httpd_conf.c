@@ -158,7 +158,7 @@ test_warnings(void)
 		    "ignored\n" },
 		{ "tls ticket lifetime default", "t.conf:3: warning: 'tls "
 		    "ticket lifetime': session tickets are not supported by "
-		    "BearSSL; ignored\n" },
+		    "BearSSL; sessions resume by ID, kept this long\n" },
 		{ "tls dhe \"auto\"", "t.conf:3: warning: 'tls dhe': DHE is not "
 		    "supported by BearSSL; ignored\n" },
 		{ "tls protocols \"tlsv1.2,tlsv1.3\"", "t.conf:3: warning: "
