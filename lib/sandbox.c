@@ -1,4 +1,5 @@
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include <linux/landlock.h>
@@ -35,6 +36,13 @@ struct ll_ruleset_attr {
 	uint64_t	handled_access_net;	/* ABI 4 */
 };
 
+/* ABI 4: a rule that allows a TCP port (LANDLOCK_RULE_NET_PORT). */
+enum { LL_RULE_NET_PORT = 2 };
+struct ll_net_port_attr {
+	uint64_t	allowed_access;
+	uint64_t	port;
+} __attribute__((packed));
+
 /* The file rights each Landlock ABI version knows, to handle them all. */
 static uint64_t
 fs_rights(int abi)
@@ -56,8 +64,25 @@ fs_rights(int abi)
 	return r;
 }
 
+/* Connects to these TCP ports only: the FastCGI responders. */
 static void
-landlock_readonly(const char *root)
+landlock_ports(int rfd, const uint16_t *ports, size_t nports)
+{
+	struct ll_net_port_attr np;
+	size_t i;
+
+	for (i = 0; i < nports; i++) {
+		memset(&np, 0, sizeof(np));
+		np.allowed_access = LL_NET_CONNECT_TCP;
+		np.port = ports[i];
+		if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &np,
+		    0) == -1)
+			die_sys(DIE_SYS, "landlock_add_rule port %u", ports[i]);
+	}
+}
+
+static void
+landlock_readonly(const char *root, const uint16_t *ports, size_t nports)
 {
 	struct ll_ruleset_attr attr;
 	struct landlock_path_beneath_attr beneath;
@@ -81,6 +106,8 @@ landlock_readonly(const char *root)
 	    offsetof(struct ll_ruleset_attr, handled_access_net), 0);
 	if (rfd == -1)
 		die_sys(DIE_SYS, "landlock_create_ruleset");
+	if (abi >= 4)
+		landlock_ports(rfd, ports, nports);
 	/* "/" here is the chroot: read files and list directories. */
 	if ((dfd = open("/", O_PATH | O_CLOEXEC)) == -1)
 		die_sys(DIE_SYS, "open / for landlock");
@@ -118,8 +145,30 @@ static const int worker_syscalls[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group)
 };
 
+/*
+ * A FastCGI client: socket(2) for stream sockets of the three families
+ * only, with exactly the flags httpd uses, and connect(2).  Where it may
+ * connect to is Landlock's business (TCP ports) and the chroot's (UNIX
+ * socket paths).
+ */
 static void
-seccomp_allow(const int *calls, size_t n)
+seccomp_allow_sockets(scmp_filter_ctx ctx)
+{
+	static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
+	const scmp_datum_t type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+	size_t i;
+
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]),
+		    SCMP_A1(SCMP_CMP_EQ, type)) != 0)
+			die(DIE_SYS, "seccomp_rule_add socket failed");
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0) != 0)
+		die(DIE_SYS, "seccomp_rule_add connect failed");
+}
+
+static void
+seccomp_allow(const int *calls, size_t n, bool sockets)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -130,15 +179,18 @@ seccomp_allow(const int *calls, size_t n)
 		if (calls[i] >= 0 &&
 		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0) != 0)
 			die(DIE_SYS, "seccomp_rule_add %d failed", calls[i]);
+	if (sockets)
+		seccomp_allow_sockets(ctx);
 	if (seccomp_load(ctx) != 0)
 		die(DIE_SYS, "seccomp_load failed");
 	seccomp_release(ctx);
 }
 
 void
-sandbox_worker(const char *root)
+sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
+    size_t nports)
 {
-	landlock_readonly(root);
+	landlock_readonly(root, ports, nports);
 	seccomp_allow(worker_syscalls,
-	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]));
+	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), fastcgi);
 }

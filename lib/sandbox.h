@@ -12,8 +12,18 @@
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
-/* httpd's serving worker: static files from below root, sockets given. */
-void	sandbox_worker(const char *root);
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * httpd's serving worker: static files from below root, sockets given.
+ * With fastcgi, it may also create stream sockets (AF_UNIX, AF_INET,
+ * AF_INET6) and connect them: to UNIX sockets, and over TCP to exactly
+ * the nports ports given (Landlock ABI 4 and later).
+ */
+void	sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
+	    size_t nports);
 /*
  * fcgi-bridge and the CGI programs it starts (they inherit it): a
  * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.

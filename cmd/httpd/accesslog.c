@@ -284,3 +284,38 @@ accesslog_write(struct worker *w, struct conn *c)
 	if (c->log.status >= 400)
 		error_line(w, c, named, &e, logmap_find(w, srv)->error);
 }
+
+/*
+ * A note about a request in its error log: why a responder failed, or
+ * what it wrote to FCGI_STDERR.  Control bytes are shown as '?', so a
+ * line of text stays one line of the log.
+ */
+void
+accesslog_note(struct worker *w, const struct conn *c, const char *what,
+    const char *text, size_t len)
+{
+	const struct httpd_server *srv = c->log.conf != NULL ?
+	    c->log.conf : c->listener->servers[0];
+	const struct httpd_server *named = c->log.server != NULL ?
+	    c->log.server : srv;
+	char line[LOG_LINE_MAX], clean[1024];
+	int fd = logmap_find(w, srv)->error, n;
+	size_t i;
+
+	if (fd == -1 || !srv->log.enabled)
+		return;
+	if (len > sizeof(clean) - 1)
+		len = sizeof(clean) - 1;
+	for (i = 0; i < len; i++)
+		clean[i] = (unsigned char)text[i] < 0x20 ||
+		    (unsigned char)text[i] == 0x7f ? '?' : text[i];
+	clean[len] = '\0';
+	n = snprintf(line, sizeof(line), "server %s, client %s:%u, %s: %s\n",
+	    named->name, c->peer, c->peer_port, what, clean);
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return;
+	if (fd == w->st->syslog_fd)
+		syslog_line(w, true, line, (size_t)n);
+	else
+		write_line(w, fd, line, (size_t)n);
+}

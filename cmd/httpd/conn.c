@@ -132,6 +132,8 @@ conn_close(struct worker *w, struct conn *c)
 {
 	if (c->state == CONN_FREE)
 		return;
+	if (c->fcgi != NULL)
+		fcgi_abort(w, c);
 	accesslog_connection(w, c);
 	free(c->reqlog);
 	c->reqlog = NULL;
@@ -204,6 +206,7 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->readable = c->writable = false;
 	c->tls = NULL;
 	c->tls_flushed = false;
+	c->fcgi = NULL;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
 	if (default_server(c)->tcp.nodelay != HTTPD_OFF)
@@ -300,6 +303,12 @@ read_input(struct worker *w, struct conn *c)
 		}
 	}
 	return true;
+}
+
+bool
+conn_read_input(struct worker *w, struct conn *c)
+{
+	return read_input(w, c);
 }
 
 static void
@@ -437,6 +446,12 @@ write_output_tls(struct conn *c)
 	}
 }
 
+bool
+conn_write(struct conn *c)
+{
+	return c->tls != NULL ? write_output_tls(c) : write_output(c);
+}
+
 static bool
 response_sent(const struct conn *c)
 {
@@ -520,6 +535,13 @@ conn_run(struct worker *w, struct conn *c)
 				return;
 			finish_response(w, c);
 			break;
+		case CONN_FASTCGI:
+			if (fcgi_run(w, c))
+				finish_response(w, c);
+			else if (c->state == CONN_FASTCGI ||
+			    c->state == CONN_FREE)
+				return;
+			break;
 		case CONN_LINGER:
 			if (c->readable)
 				linger(w, c);
@@ -528,6 +550,12 @@ conn_run(struct worker *w, struct conn *c)
 			return;
 		}
 	}
+}
+
+void
+conn_resume(struct worker *w, struct conn *c)
+{
+	conn_run(w, c);
 }
 
 void
@@ -556,6 +584,10 @@ conn_timeouts(struct worker *w)
 		c = &w->conns[i];
 		if (c->state == CONN_FREE || c->deadline > w->now_ms)
 			continue;
+		if (c->state == CONN_FASTCGI) {
+			fcgi_timeout(w, c);
+			continue;
+		}
 		/* A request begun but not finished in time: say so. */
 		if (c->state == CONN_READING && c->inlen > 0) {
 			c->keep_alive = false;

@@ -89,6 +89,24 @@ file_exists(struct worker *w, const struct httpd_server *srv, const char *path)
 	return true;
 }
 
+/* A FastCGI script: a regular file below the root, links kept inside. */
+bool
+file_is_regular(struct worker *w, const struct httpd_server *srv,
+    const char *path)
+{
+	int rfd = root_fd(w, srv->root), fd;
+	struct stat st;
+	bool regular;
+
+	/* openat2(2) takes O_PATH with no other flag: read, not blocking. */
+	if (rfd == -1 || (fd = open_beneath(rfd, path, O_RDONLY |
+	    O_NONBLOCK)) == -1)
+		return false;
+	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	(void)close(fd);
+	return regular;
+}
+
 /* ETag from modification time and size: changes when the file does. */
 static void
 make_etag(const struct stat *st, char *out, size_t size)

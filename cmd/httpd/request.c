@@ -295,7 +295,10 @@ check_body(struct worker *w, struct conn *c, const struct httpd_server *srv)
 
 	if (r->content_length <= 0 && !r->chunked)
 		return true;
-	/* Static files take no body: answer and close, never guess framing. */
+	/*
+	 * Static files take no body: answer and close, never guess framing.
+	 * FastCGI reads the body and may keep the connection (fastcgi.c).
+	 */
 	c->keep_alive = false;
 	if (r->content_length > srv->connection.max_request_body) {
 		refuse(w, c, 413);
@@ -391,9 +394,13 @@ request_route(struct worker *w, struct conn *c)
 	if (loc->auth.enabled && !auth_check(w, c, loc))
 		return;
 	if (loc->fastcgi.enabled) {
-		refuse(w, c, 502);
+		struct fcgi_route fr = { rt.path, strip_path(rt.path,
+		    loc->strip), rt.query };
+
+		fcgi_start(w, c, loc, &fr);
 		return;
 	}
+
 	if (r->method != HTTP_METHOD_GET && r->method != HTTP_METHOD_HEAD) {
 		refuse(w, c, 405);
 		return;

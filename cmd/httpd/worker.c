@@ -20,7 +20,7 @@
 #include "signals.h"
 #include "worker.h"
 
-enum { TAG_LISTENER = 1, TAG_SIGNAL = 2 };
+enum { TAG_LISTENER = WORKER_TAG_LISTENER, TAG_SIGNAL = WORKER_TAG_SIGNAL };
 enum { EVENTS_MAX = 256 };
 
 static uint64_t
@@ -153,6 +153,9 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 	case TAG_SIGNAL:
 		read_signals(w, drain);
 		break;
+	case WORKER_TAG_FCGI:
+		fcgi_up_event(w, &w->fcgi_ups[t & 0xffffffffu], ev->events);
+		break;
 	default:
 		conn_event(w, &w->conns[t & 0xffffffffu], ev->events);
 		break;
@@ -165,10 +168,14 @@ worker_main(struct httpd_state *st, int id)
 	static struct worker w;
 	struct epoll_event ev[EVENTS_MAX];
 	int64_t last_tick = 0, drain_deadline = 0;
+	uint16_t ports[FCGI_TARGETS_MAX];
+	size_t nports;
 	int n, i;
 
 	w.st = st;
 	w.id = id;
+	/* Responders' names resolve while /etc is still in reach. */
+	fcgi_targets_init(&w);
 	privdrop_apply(st->conf->chroot, &st->user);
 	/* Descriptors the sandbox will not let us create afterwards. */
 	if ((w.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
@@ -176,7 +183,8 @@ worker_main(struct httpd_state *st, int id)
 	setup_signals(&w);
 	mime_init(&w);
 	accesslog_init(&w);
-	sandbox_worker(st->conf->chroot);
+	nports = fcgi_target_ports(&w, ports, FCGI_TARGETS_MAX);
+	sandbox_worker(st->conf->chroot, w.nfcgi_targets > 0, ports, nports);
 	update_clock(&w);
 	listeners_poll(&w, true);
 	for (;;) {

@@ -16,10 +16,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "fcgi_client.h"
 #include "http_request.h"
 #include "httpd.h"
 
 enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */
+
+/* epoll tags: kind << 32 | slot; kind 0 is a client connection. */
+enum { WORKER_TAG_LISTENER = 1, WORKER_TAG_SIGNAL = 2, WORKER_TAG_FCGI = 3 };
 
 /* filecache.c: small files kept for a second (see there). */
 enum {
@@ -34,6 +38,7 @@ enum conn_state {
 	CONN_FREE,
 	CONN_READING,	/* waiting for (the rest of) a request head */
 	CONN_WRITING,	/* sending a response */
+	CONN_FASTCGI,	/* a request at a responder: c->fcgi */
 	CONN_LINGER	/* response sent; closing after the client's FIN */
 };
 
@@ -99,6 +104,7 @@ struct conn {
 	bool			 readable, writable;	/* edge-triggered */
 	struct tls_conn		*tls;		/* NULL: plain text */
 	bool			 tls_flushed;	/* the response is sealed */
+	struct fcgi_req		*fcgi;		/* CONN_FASTCGI only */
 	struct logrec		 log;
 	struct conn		*next;		/* free list */
 };
@@ -140,6 +146,12 @@ struct worker {
 	size_t			 logbuf_len;
 	int			 logbuf_fd;
 	unsigned long		 log_errors;	/* lines lost to write errors */
+	struct fcgi_target	 fcgi_targets[FCGI_TARGETS_MAX];
+	size_t			 nfcgi_targets;
+	struct fcgi_up		 fcgi_ups[FCGI_UPS_MAX];
+	size_t			 fcgi_ups_used;	/* slots ever used */
+	struct fcgi_up		*free_ups;
+	struct fcgi_req		*free_fcgi;
 };
 
 /* worker.c */
@@ -154,6 +166,12 @@ void	conn_close(struct worker *, struct conn *);
 void	conn_drain_idle(struct worker *);
 /* Take the output buffer for a response; false if memory is out. */
 bool	conn_take_outbuf(struct worker *, struct conn *);
+/* Run the connection's state machine again (an event elsewhere). */
+void	conn_resume(struct worker *, struct conn *);
+/* Read what the client sent into c->in; false if it is gone. */
+bool	conn_read_input(struct worker *, struct conn *);
+/* Send c->out (and segments); false if the client is gone. */
+bool	conn_write(struct conn *);
 /* The address and port the connection came to, for $SERVER_ADDR. */
 void	conn_local(const struct conn *, char *addr, size_t, uint16_t *port);
 
@@ -182,6 +200,8 @@ void	file_serve(struct worker *, struct conn *,
 	    const struct httpd_server *, const char *path,
 	    struct http_slice query);
 bool	file_exists(struct worker *, const struct httpd_server *,
+	    const char *path);
+bool	file_is_regular(struct worker *, const struct httpd_server *,
 	    const char *path);
 
 /* auth.c: false if a 401 (or an error) has been planned instead. */
@@ -213,5 +233,8 @@ void	accesslog_flush(struct worker *);
 void	accesslog_write(struct worker *, struct conn *);
 /* The one line of `log style connection`, when the connection ends. */
 void	accesslog_connection(struct worker *, struct conn *);
+/* A line about the request in its error log (FastCGI failures, stderr). */
+void	accesslog_note(struct worker *, const struct conn *, const char *what,
+	    const char *text, size_t len);
 
 #endif

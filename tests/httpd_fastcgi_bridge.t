@@ -1,0 +1,142 @@
+#!/bin/sh
+# httpd as a FastCGI client of the real fcgi-bridge running shell CGI
+# scripts (the RFC 3875 environment, bodies, a hanging script, 10 MiB,
+# no output), and of a hostile responder (tests/lib/fcgi_hostile.pl):
+# the exact 502 or 504, no crash, the next request served.
+. "${0%/*}/tap.sh"
+cd "${0%/*}/.." || bail_out "no source tree"
+. tests/lib/httpd.sh
+
+BRIDGE_PID= HOSTILE_PID=
+stop_all() {
+	for p in $BRIDGE_PID $HOSTILE_PID; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+}
+trap 'stop_all; cleanup' EXIT
+
+# httpd in chroot "/" here, so that SCRIPT_FILENAME is a path that the
+# bridge (-p /) can run; the php-fpm test covers a chrooted responder.
+mkdir -p "$T/htdocs/cgi"
+script() {
+	printf '#!/bin/sh\n%s\n' "$2" >"$T/htdocs/cgi/$1"
+	chmod 755 "$T/htdocs/cgi/$1"
+}
+script env.cgi 'printf "Content-Type: text/plain\r\n\r\n"; env | sort'
+script cat.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"; cat'
+script hang.cgi 'sleep 30'
+script big.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"
+head -c 10485760 /dev/zero'
+script quiet.cgi 'exit 0'
+script count.cgi 'n=$(wc -c)
+printf "Content-Type: text/plain\r\n\r\n%s\n" "$n"'
+script log.cgi 'echo "a line for the log" >&2
+printf "Status: 201 Created\r\nContent-Type: text/plain\r\n\r\nmade\n"'
+
+rm -f "$T/bready"
+mkfifo "$T/bready"
+bin/fcgi-bridge -s "$T/bridge.sock" -p / -t 20 -r 3 3>"$T/bready" \
+    2>>"$T/bridge.stderr" &
+BRIDGE_PID=$!
+read -r _ <"$T/bready" || bail_out "fcgi-bridge did not start"
+perl tests/lib/fcgi_hostile.pl "$T/hostile.sock" >"$T/hready" \
+    2>>"$T/hostile.stderr" &
+HOSTILE_PID=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q ready "$T/hready" && break
+	sleep 0.2
+done
+
+httpd_start "
+chroot \"/\"
+logdir \"$T/logs\"
+server \"default\" {
+	listen on 127.0.0.1 port $PORT
+	root \"$T/htdocs\"
+	connection { max request body 2000000, timeout 3 }
+	location \"/cgi/*\" { fastcgi socket \"$T/bridge.sock\" }
+	location \"/h/*\" {
+		root \"$T/htdocs/h\"
+		request strip 1
+		fastcgi socket \"$T/hostile.sock\"
+	}
+}"
+
+out=$(curl -s -H 'Proxy: http://evil.example/' -H 'X-Foo: 1' \
+    "$URL/cgi/env.cgi/some/where?x=1&y=2")
+like "$out" '^SCRIPT_NAME=/cgi/env\.cgi$' "RFC 3875: SCRIPT_NAME"
+like "$out" '^PATH_INFO=/some/where$' "... PATH_INFO"
+like "$out" "^SCRIPT_FILENAME=$T/htdocs/cgi/env\\.cgi\$" "... SCRIPT_FILENAME"
+like "$out" '^QUERY_STRING=x=1&y=2$' "... QUERY_STRING"
+like "$out" '^REMOTE_ADDR=127\.0\.0\.1$' "... REMOTE_ADDR"
+like "$out" '^REQUEST_METHOD=GET$' "... REQUEST_METHOD"
+like "$out" '^HTTP_X_FOO=1$' "... HTTP_X_FOO"
+! printf '%s\n' "$out" | grep -q '^HTTPS='
+ok $? "no HTTPS on plain text"
+! printf '%s\n' "$out" | grep -q '^HTTP_PROXY='
+ok $? "no HTTP_PROXY from a client's Proxy: header (httpoxy)"
+out=$(curl -s -H 'X_Foo: 2' -H 'X-Foo: 1' "$URL/cgi/env.cgi")
+is "$(printf '%s\n' "$out" | grep -c '^HTTP_X_FOO=')" 1 \
+    "X_Foo and X-Foo do not collide: one HTTP_X_FOO"
+like "$out" '^HTTP_X_FOO=1$' "... from X-Foo"
+like "$(curl -s "$URL/cgi/env.cgi")" '^PATH_INFO=$' "no extra path: empty PATH_INFO"
+
+head -c 300000 /dev/urandom >"$T/body"
+curl -s --data-binary @"$T/body" -o "$T/echo" "$URL/cgi/cat.cgi"
+cmp -s "$T/body" "$T/echo"
+ok $? "a Content-Length body reaches the script's stdin"
+curl -s -H 'Transfer-Encoding: chunked' --data-binary @"$T/body" \
+    -o "$T/echo" "$URL/cgi/cat.cgi"
+cmp -s "$T/body" "$T/echo"
+ok $? "a chunked body too"
+big=$(head -c 3000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' \
+    -H 'Transfer-Encoding: chunked' --data-binary @- "$URL/cgi/count.cgi")
+is "$big" 413 "a chunked body over max request body: 413"
+
+curl -s -o "$T/big" "$URL/cgi/big.cgi"
+is "$(wc -c <"$T/big")" 10485760 "a script that writes 10 MiB"
+out=$(curl -s -i "$URL/cgi/log.cgi")
+is "$(status_of "$out")" 201 "Status: from a script"
+like "$(cat "$T/logs/error.log")" 'fastcgi stderr: a line for the log' \
+    "the script's stderr is in the error log"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/cgi/quiet.cgi")" 502 \
+    "a script without output: 502 (no CGI header)"
+
+# A script that hangs: 504 at the timeout, others served meanwhile.
+start=$(date +%s)
+curl -s -o /dev/null -w '%{http_code}' "$URL/cgi/hang.cgi" >"$T/hang" &
+CPID=$!
+sleep 1
+is "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/cgi/env.cgi")" \
+    200 "another client is served while a script hangs"
+wait $CPID
+is "$(cat "$T/hang")" 504 "the hanging script: 504"
+took=$(($(date +%s) - start))
+[ "$took" -ge 2 ] && [ "$took" -le 6 ]
+ok $? "... at httpd's timeout (3 s; took $took s)"
+
+# The hostile responder.
+mkdir -p "$T/htdocs/h"
+code() { curl -s -o /dev/null -w '%{http_code}' --max-time 8 "$URL/h/$1"; }
+is "$(code ok)" 200 "hostile responder, a valid answer: 200"
+is "$(curl -s "$URL/h/split")" ok "a response split one byte a read"
+is "$(code version)" 502 "a bad version byte: 502"
+is "$(code padding)" 502 "padding longer than the content: 502"
+is "$(code midrecord)" 502 "closed in the middle of a record: 502"
+is "$(code close)" 502 "closed before answering: 502"
+is "$(code stderr)" 502 "a stderr flood (128 KiB): 502"
+is "$(wc -c <"$T/logs/error.log" | awk '{ print ($1 < 20000) }')" 1 \
+    "... and the error log took only some KiB of it"
+is "$(code never)" 504 "never answers: 504"
+is "$(code ok)" 200 "the next request is served"
+out=$(curl -s -v "$URL/h/ok" "$URL/h/ok" 2>&1)
+like "$out" '(Re-using|Reusing) existing connection' "keep-alive after them"
+kill -0 "$HTTPD_PID"
+ok $? "httpd is still running"
+
+kill -TERM "$BRIDGE_PID"
+wait "$BRIDGE_PID" 2>/dev/null
+BRIDGE_PID=
+is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/cgi/env.cgi")" 502 \
+    "the bridge is gone: 502"
+done_testing
