@@ -20,6 +20,8 @@ echo token >"$T/acme/.well-known/acme-challenge/tok"
 echo "private" >"$T/htdocs/a/private.html"
 mkdir -p "$T/htdocs/a/members"
 echo members >"$T/htdocs/a/members/index.html"
+mkdir -p "$T/htdocs/a/maybe"
+echo here >"$T/htdocs/a/maybe/here.txt"
 # bcrypt of "wonderland", cost 5, as htpasswd -B writes it
 printf '%s\n' 'alice:$2b$05$MFqyqt9u00WquIJ.GvMyOeQCunM2VpR/aj1J93AZPZa.x.fKJLNkS' \
     >"$T/secret/htpasswd"
@@ -89,7 +91,7 @@ is "$(host a.example /.well-known/acme-challenge/tok)" token \
     "a location with its own root"
 is "$(host b1.example /pub/x/f.txt)" "x b" "request strip 1"
 is "$(code a.example /maybe/nothing)" 302 "location not found matches a missing path"
-is "$(code a.example /index.html)" 200 "... and not an existing one"
+is "$(code a.example /maybe/here.txt)" 200 "... and not an existing one"
 
 out=$(curl -s -i -H 'Host: a.example' "$URL/")
 like "$out" 'X-Frame-Options: DENY' "header set"

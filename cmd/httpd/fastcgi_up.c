@@ -220,9 +220,31 @@ fcgi_up_put(struct worker *w, struct fcgi_up *u, bool reusable)
 	}
 	u->state = UP_IDLE;
 	u->c = NULL;
+	u->idle_since = w->now_ms;
 	u->next = t->idle;
 	t->idle = u;
 	t->nidle++;
+}
+
+void
+fcgi_up_expire(struct worker *w)
+{
+	struct fcgi_target *t;
+	struct fcgi_up **pp, *u;
+	size_t i;
+
+	for (i = 0; i < w->nfcgi_targets; i++) {
+		t = &w->fcgi_targets[i];
+		for (pp = &t->idle; (u = *pp) != NULL; ) {
+			if (w->now_ms - u->idle_since < FCGI_IDLE_MS) {
+				pp = &u->next;
+				continue;
+			}
+			*pp = u->next;
+			t->nidle--;
+			up_close(w, u);
+		}
+	}
 }
 
 /* An idle connection that stirs is closed: nothing is due on it. */

@@ -37,7 +37,14 @@
 enum {
 	FCGI_TARGETS_MAX = 32,		/* distinct sockets in a configuration */
 	FCGI_UPS_MAX = 4096,		/* responder connections per worker */
-	FCGI_IDLE_MAX = 16,		/* kept open per socket, between requests */
+	/*
+	 * Kept open per socket, between requests, and for how long.  A
+	 * responder such as php-fpm gives each connection a child of its
+	 * pool for as long as it is open: few, and briefly, so that idle
+	 * connections never starve another worker or another server.
+	 */
+	FCGI_IDLE_MAX = 4,
+	FCGI_IDLE_MS = 1000,
 	FCGI_OBUF = 32768,		/* records to the responder */
 	FCGI_IBUF = 16384,		/* bytes from it, not yet passed on */
 	FCGI_HEAD_MAX = 8192,		/* the CGI header of a response */
@@ -72,6 +79,7 @@ struct fcgi_up {
 	struct conn		*c;		/* served, while busy */
 	bool			 readable, writable;	/* edge-triggered */
 	bool			 reused;	/* kept from an earlier request */
+	int64_t			 idle_since;	/* ms, while idle */
 	struct fcgi_up		*next;		/* idle or free list */
 };
 
@@ -154,6 +162,8 @@ struct fcgi_target *fcgi_target_find(struct worker *,
 	    const struct httpd_fastcgi *);
 /* The TCP ports of the configured responders, for the sandbox. */
 size_t	fcgi_target_ports(const struct worker *, uint16_t *, size_t);
+/* Close the connections idle for longer than FCGI_IDLE_MS. */
+void	fcgi_up_expire(struct worker *);
 /* A connection for c: an idle one, or a new one; NULL and errno. */
 struct fcgi_up *fcgi_up_get(struct worker *, struct fcgi_target *,
 	    struct conn *, bool fresh);

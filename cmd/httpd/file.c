@@ -32,7 +32,10 @@ open_beneath(int dirfd, const char *path, int flags)
 	while (*rel == '/')
 		rel++;
 	memset(&how, 0, sizeof(how));
-	how.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC | O_NOCTTY);
+	/* openat2(2) refuses O_PATH with any flag but a few. */
+	if (!(flags & O_PATH))
+		flags |= O_NOCTTY;
+	how.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC);
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 	return (int)syscall(SYS_openat2, dirfd, *rel == '\0' ? "." : rel, &how,
 	    sizeof(how));

@@ -200,6 +200,7 @@ worker_main(struct httpd_state *st, int id)
 		if (w.now_ms - last_tick >= 1000) {
 			last_tick = w.now_ms;
 			conn_timeouts(&w);
+			fcgi_up_expire(&w);
 		}
 		if (w.draining && (w.nconns == 0 ||
 		    w.now_ms >= drain_deadline)) {
