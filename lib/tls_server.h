@@ -32,6 +32,17 @@
 struct tls_server {
 	struct tls_params	 params;
 	br_ec_impl		 ec;		/* BearSSL's, curves narrowed */
+	/*
+	 * The fastest implementations this CPU runs, chosen once: asking
+	 * per connection costs several CPUID instructions, which trap to
+	 * the hypervisor in a virtual machine.
+	 */
+	const br_block_ctr_class *aes_ctr;
+	br_ghash		 ghash;
+	const br_block_cbcenc_class *aes_cbcenc;
+	const br_block_cbcdec_class *aes_cbcdec;
+	br_chacha20_run		 chacha20;
+	br_poly1305_run		 poly1305;
 	const struct tls_keypair *keys;		/* one per virtual host */
 	size_t			 nkeys;
 	const struct tls_anchors *client_ca;	/* NULL: none asked for */
@@ -101,7 +112,7 @@ const char *tls_conn_error(const struct tls_conn *);
 /* The negotiated suite, e.g. "ECDHE-RSA-AES128-GCM-SHA256". */
 const char *tls_conn_suite(const struct tls_conn *);
 
-/* Set srv->ec from srv->params.curves. */
-void	tls_server_init_ec(struct tls_server *);
+/* Choose srv's implementations: EC narrowed to its curves, ciphers. */
+void	tls_server_prepare(struct tls_server *);
 
 #endif

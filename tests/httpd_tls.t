@@ -71,6 +71,13 @@ like "$(sclient -servername a.test </dev/null)" \
     "default suite: ECDHE with AES-128-GCM"
 like "$(sclient -servername a.test </dev/null)" "Protocol *: TLSv1.2" \
     "TLS 1.2"
+out=$(REQ='GET / HTTP/1.0\r\n\r\n' sclient -servername a.test -ign_eof \
+    -cipher ECDHE-ECDSA-CHACHA20-POLY1305)
+like "$out" "Cipher is ECDHE-ECDSA-CHACHA20-POLY1305" "ChaCha20-Poly1305 offered"
+like "$out" "hello" "... and it carries the response"
+out=$(REQ='GET / HTTP/1.0\r\n\r\n' sclient -servername b.test -ign_eof \
+    -cipher ECDHE-RSA-AES256-GCM-SHA384)
+like "$out" "hello" "AES-256-GCM with an RSA key carries the response"
 
 # --- SNI ---
 is "$(subject_of -servername a.test)" a.test "SNI a.test: a.test's certificate"

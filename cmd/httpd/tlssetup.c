@@ -41,7 +41,7 @@ socket_params(struct httpd_state *st, struct listener_tls *lt,
 	    err, sizeof(err)) || !tls_params_versions(&lt->srv.params,
 	    conf->protocols, err, sizeof(err)))
 		return setup_fail(st, false, "tls: %s", err);
-	tls_server_init_ec(&lt->srv);
+	tls_server_prepare(&lt->srv);
 	if (lt->srv.ec.supported_curves == 0)
 		return setup_fail(st, false, "tls ecdhe %s: no curve BearSSL "
 		    "has", conf->ecdhe);
