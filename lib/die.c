@@ -50,3 +50,14 @@ warnx_(const char *fmt, ...)
 	vmessage("", fmt, ap, 0);
 	va_end(ap);
 }
+
+bool
+fail_at(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return false;
+}

@@ -6,6 +6,9 @@
 #ifndef DIE_H
 #define DIE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Exit codes shared by every program (documented in each program's page). */
 enum die_code {
 	DIE_CONFIG = 1,		/* configuration rejected */
@@ -23,5 +26,12 @@ _Noreturn void	die_sys(int, const char *, ...)
 		    __attribute__((noreturn, format(printf, 2, 3)));
 void		warnx_(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
+/*
+ * For functions that report why they failed in a caller's buffer: print
+ * the reason into err and return false, so that `return fail_at(...)`
+ * ends the function.
+ */
+bool		fail_at(char *err, size_t errlen, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 #endif

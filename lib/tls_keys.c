@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "tls_keys.h"
 
 /* A growing byte buffer, bounded by the size of the file decoded. */
@@ -15,21 +16,6 @@ struct bytes {
 	size_t		 len, cap;
 	bool		 overflow;
 };
-
-static bool
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 static void
 bytes_add(void *arg, const void *data, size_t len)
@@ -53,11 +39,11 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		(void)fail(err, errlen, "%s: %s", path, strerror(errno));
+		(void)fail_at(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(TLS_PEM_FILE_MAX)) == NULL) {
-		(void)fail(err, errlen, "%s: out of memory", path);
+		(void)fail_at(err, errlen, "%s: out of memory", path);
 		(void)close(fd);
 		return NULL;
 	}
@@ -66,7 +52,7 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 		*len += (size_t)n;
 	(void)close(fd);
 	if (n == -1 || *len == TLS_PEM_FILE_MAX) {
-		(void)fail(err, errlen, "%s: %s", path, n == -1 ?
+		(void)fail_at(err, errlen, "%s: %s", path, n == -1 ?
 		    strerror(errno) : "file too large");
 		free(buf);
 		return NULL;
@@ -93,7 +79,7 @@ pem_each(const unsigned char *data, size_t len, pem_object_fn fn, void *arg,
 	size_t n;
 
 	if ((der.p = malloc(len + 1)) == NULL)
-		return fail(err, errlen, "%s: out of memory", path);
+		return fail_at(err, errlen, "%s: out of memory", path);
 	br_pem_decoder_init(&pc);
 	while (ok && (len > 0 || !nl_pushed)) {
 		if (len == 0) {
@@ -118,7 +104,7 @@ pem_each(const unsigned char *data, size_t len, pem_object_fn fn, void *arg,
 				ok = fn(arg, name, der.p, der.len);
 			break;
 		case BR_PEM_ERROR:
-			ok = fail(err, errlen, "%s: not a valid PEM file",
+			ok = fail_at(err, errlen, "%s: not a valid PEM file",
 			    path);
 			break;
 		default:
@@ -126,7 +112,7 @@ pem_each(const unsigned char *data, size_t len, pem_object_fn fn, void *arg,
 		}
 	}
 	if (ok && in_object)
-		ok = fail(err, errlen, "%s: PEM object \"%s\" not closed",
+		ok = fail_at(err, errlen, "%s: PEM object \"%s\" not closed",
 		    path, name);
 	free(der.p);
 	return ok;
@@ -162,10 +148,10 @@ chain_object(void *arg, const char *name, const unsigned char *der,
 	    strcmp(name, "X509 CERTIFICATE") != 0)
 		return true;
 	if (kp->chain_len == TLS_CHAIN_MAX)
-		return fail(cl->err, cl->errlen, "%s: more than %d "
+		return fail_at(cl->err, cl->errlen, "%s: more than %d "
 		    "certificates in the chain", cl->path, TLS_CHAIN_MAX);
 	if ((kp->chain[kp->chain_len].data = dup_bytes(der, len)) == NULL)
-		return fail(cl->err, cl->errlen, "%s: out of memory",
+		return fail_at(cl->err, cl->errlen, "%s: out of memory",
 		    cl->path);
 	kp->chain[kp->chain_len++].data_len = len;
 	return true;
@@ -259,11 +245,11 @@ load_key(struct tls_keypair *kp, const char *path, char *err, size_t errlen)
 	if (!ok)
 		return false;
 	if (kl.found == 0)
-		return fail(err, errlen, "%s: %s", path, kl.encrypted ?
+		return fail_at(err, errlen, "%s: %s", path, kl.encrypted ?
 		    "encrypted private keys are not supported" :
 		    "no private key in it");
 	if (br_skey_decoder_last_error(&kl.dc) != 0)
-		ok = fail(err, errlen, "%s: private key not understood "
+		ok = fail_at(err, errlen, "%s: private key not understood "
 		    "(BearSSL error %d)", path,
 		    br_skey_decoder_last_error(&kl.dc));
 	else {
@@ -272,7 +258,7 @@ load_key(struct tls_keypair *kp, const char *path, char *err, size_t errlen)
 		    copy_rsa(kp, br_skey_decoder_get_rsa(&kl.dc)) :
 		    copy_ec(kp, br_skey_decoder_get_ec(&kl.dc));
 		if (!ok)
-			(void)fail(err, errlen, "%s: out of memory", path);
+			(void)fail_at(err, errlen, "%s: out of memory", path);
 	}
 	explicit_bzero(&kl, sizeof(kl));
 	return ok;
@@ -378,16 +364,16 @@ check_leaf(const struct tls_keypair *kp, const char *certfile,
 	bool ok = true;
 
 	if ((lf = malloc(sizeof(*lf))) == NULL)
-		return fail(err, errlen, "out of memory");
+		return fail_at(err, errlen, "out of memory");
 	if ((pk = decode_leaf(lf, &kp->chain[0])) == NULL)
-		ok = fail(err, errlen, "%s: first certificate not understood "
+		ok = fail_at(err, errlen, "%s: first certificate not understood "
 		    "(BearSSL error %d)", certfile,
 		    br_x509_decoder_last_error(&lf->dc));
 	else if (!key_matches(kp, pk))
-		ok = fail(err, errlen, "%s does not match the certificate "
+		ok = fail_at(err, errlen, "%s does not match the certificate "
 		    "%s", keyfile, certfile);
 	else if (!leaf_current(lf, pk, &kp->chain[0], now))
-		ok = fail(err, errlen, "%s: certificate has expired or is "
+		ok = fail_at(err, errlen, "%s: certificate has expired or is "
 		    "not valid yet", certfile);
 	free(lf);
 	return ok;
@@ -408,7 +394,7 @@ tls_keypair_load(struct tls_keypair *kp, const char *certfile,
 	ok = pem_each(data, len, chain_object, &cl, certfile, err, errlen);
 	free(data);
 	if (ok && kp->chain_len == 0)
-		ok = fail(err, errlen, "%s: no certificate in it", certfile);
+		ok = fail_at(err, errlen, "%s: no certificate in it", certfile);
 	if (ok)
 		ok = load_key(kp, keyfile, err, errlen) &&
 		    check_leaf(kp, certfile, keyfile, now, err, errlen);
@@ -482,10 +468,10 @@ anchor_object(void *arg, const char *name, const unsigned char *der,
 	    strcmp(name, "TRUSTED CERTIFICATE") != 0)
 		return true;
 	if (al->a->n == TLS_ANCHORS_MAX)
-		return fail(al->err, al->errlen, "%s: more than %d "
+		return fail_at(al->err, al->errlen, "%s: more than %d "
 		    "certificates", al->path, TLS_ANCHORS_MAX);
 	if ((pk = decode_leaf(&lf, &cert)) == NULL || lf.dn.overflow)
-		return fail(al->err, al->errlen, "%s: certificate %zu not "
+		return fail_at(al->err, al->errlen, "%s: certificate %zu not "
 		    "understood (BearSSL error %d)", al->path, al->a->n + 1,
 		    br_x509_decoder_last_error(&lf.dc));
 	ta = &al->a->ta[al->a->n++];
@@ -495,7 +481,7 @@ anchor_object(void *arg, const char *name, const unsigned char *der,
 	ta->dn.len = lf.dn.len;
 	/* A certificate holds its name and key: the file's size bounds them. */
 	if (ta->dn.data == NULL || !keep_pkey(al->a, &ta->pkey, pk))
-		return fail(al->err, al->errlen, "%s: out of memory",
+		return fail_at(al->err, al->errlen, "%s: out of memory",
 		    al->path);
 	return true;
 }
@@ -516,13 +502,13 @@ tls_anchors_load(struct tls_anchors *a, const char *cafile, char *err,
 	a->mem = malloc(len);
 	a->mem_len = len;
 	if (a->ta == NULL || a->mem == NULL)
-		ok = fail(err, errlen, "%s: out of memory", cafile);
+		ok = fail_at(err, errlen, "%s: out of memory", cafile);
 	else
 		ok = pem_each(data, len, anchor_object, &al, cafile, err,
 		    errlen);
 	free(data);
 	if (ok && a->n == 0)
-		ok = fail(err, errlen, "%s: no certificate in it", cafile);
+		ok = fail_at(err, errlen, "%s: no certificate in it", cafile);
 	if (!ok)
 		tls_anchors_free(a);
 	return ok;

@@ -5,6 +5,7 @@
 
 #include <bearssl.h>
 
+#include "die.h"
 #include "tls_params.h"
 
 struct suite {
@@ -49,21 +50,6 @@ static const struct suite suites[] = {
 	    "ECDHE-RSA-AES256-SHA", false }
 };
 enum { NSUITES = sizeof(suites) / sizeof(suites[0]) };
-
-static bool
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 static void
 add_suite(struct tls_params *tp, uint16_t id)
@@ -114,7 +100,7 @@ tls_params_ciphers(struct tls_params *tp, const char *text, char *err,
 			break;
 	}
 	if (tp->nsuites == 0)
-		return fail(err, errlen, "no cipher suite that BearSSL offers "
+		return fail_at(err, errlen, "no cipher suite that BearSSL offers "
 		    "in '%s' (ECDHE suites with AES-GCM, ChaCha20-Poly1305 "
 		    "or AES-CBC, by OpenSSL name)", text);
 	return true;
@@ -159,7 +145,7 @@ tls_params_curves(struct tls_params *tp, const char *text, char *err,
 	for (s = text; ; s += len + 1) {
 		len = strcspn(s, ",:");
 		if ((id = curve_id(s, len)) == -1)
-			return fail(err, errlen, "invalid ecdhe curve '%.*s'",
+			return fail_at(err, errlen, "invalid ecdhe curve '%.*s'",
 			    (int)len, s);
 		tp->curves |= 1u << id;
 		if (s[len] == '\0')
@@ -179,13 +165,13 @@ tls_params_versions(struct tls_params *tp, unsigned bits, char *err,
 			if (lo == -1)
 				lo = i;
 			else if (hi != i - 1)
-				return fail(err, errlen, "tls protocols: "
+				return fail_at(err, errlen, "tls protocols: "
 				    "BearSSL needs a range of versions, "
 				    "without a gap");
 			hi = i;
 		}
 	if (lo == -1)
-		return fail(err, errlen, "tls protocols: none of TLSv1.0, "
+		return fail_at(err, errlen, "tls protocols: none of TLSv1.0, "
 		    "TLSv1.1 or TLSv1.2 (BearSSL has no TLSv1.3)");
 	tp->version_min = versions[lo];
 	tp->version_max = versions[hi];

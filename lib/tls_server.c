@@ -438,6 +438,14 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	br_ssl_engine_set_buffer(eng, t->buf, sizeof(t->buf), 1);
 	br_ssl_engine_inject_entropy(eng, seed, sizeof(seed));
 	explicit_bzero(seed, sizeof(seed));
+	/*
+	 * The kernel's 32 bytes seed the engine fully (rng_init_done is 2
+	 * now).  Marked as done, BearSSL's own system seeder is not asked
+	 * as well: it probes and reads RDRAND, 12 us per connection in a
+	 * virtual machine, where CPUID traps.  (A field of BearSSL's
+	 * context, documented in its header.)
+	 */
+	eng->rng_os_rand_done = 1;
 	return br_ssl_server_reset(&t->sc) != 0;
 }
 

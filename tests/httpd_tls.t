@@ -187,6 +187,26 @@ is "$(curl_a --cert "$C/rogue.crt" --key "$C/rogue.key" -o /dev/null \
     "client ca optional: a bad certificate is still rejected"
 httpd_stop
 
+# --- key formats and chains ---
+httpd_start "server \"b.test\" {
+	listen on 127.0.0.1 tls port $PORT
+	tls { certificate \"$C/b.crt\"
+	key \"$C/b-pkcs1.key\" }
+}
+server \"c.test\" {
+	listen on 127.0.0.1 tls port $PORT
+	tls { certificate \"$C/c.crt\"
+	key \"$C/c.key\" }
+}"
+is "$(curl -s --cacert "$C/ca.crt" --resolve "b.test:$PORT:127.0.0.1" \
+    "https://b.test:$PORT/")" hello "an RSA key in PKCS#1 form"
+out=$(sclient -servername c.test -CAfile "$C/ca.crt" -showcerts </dev/null)
+is "$(printf '%s\n' "$out" | grep -c 'BEGIN CERTIFICATE')" 2 \
+    "a full chain is sent: leaf and intermediate"
+like "$out" "Verify return code: 0 \\(ok\\)" \
+    "... and verifies up to the root"
+httpd_stop
+
 # --- reload keeps serving TLS ---
 httpd_start "$(tls_conf "")"
 kill -HUP "$HTTPD_PID"

@@ -5,6 +5,9 @@
 #   client.crt/.key   "/C=DE/O=Example/CN=client one", signed by the CA
 #   rogue.crt/.key    a self-signed client certificate
 #   expired.crt       a.test's key, expired yesterday
+#   b-pkcs1.key       b.key in the traditional PKCS#1 form
+#   c.crt/.key        c.test, RSA, signed by an intermediate CA; c.crt is
+#                     the full chain (leaf, then the intermediate)
 make_certs() {
 	_d=$1
 	mkdir -p "$_d"
@@ -27,6 +30,20 @@ make_certs() {
 		printf 'subjectAltName=DNS:b.test\ncrlDistributionPoints=URI:http://ca.test/ca.crl\n' >b.ext
 		openssl x509 -req -in b.csr -CA ca.crt -CAkey ca.key \
 		    -days 365 -extfile b.ext -out b.crt 2>/dev/null
+		openssl rsa -in b.key -traditional -out b-pkcs1.key 2>/dev/null
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout int.key -out int.csr -subj "/CN=Test Intermediate" \
+		    2>/dev/null
+		printf 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n' >int.ext
+		openssl x509 -req -in int.csr -CA ca.crt -CAkey ca.key \
+		    -days 365 -extfile int.ext -out int.crt 2>/dev/null
+		openssl req -newkey rsa:2048 -nodes -keyout c.key -out c.csr \
+		    -subj /CN=c.test 2>/dev/null
+		printf 'subjectAltName=DNS:c.test\n' >c.ext
+		openssl x509 -req -in c.csr -CA int.crt -CAkey int.key \
+		    -CAcreateserial -days 365 -extfile c.ext -out c-leaf.crt \
+		    2>/dev/null
+		cat c-leaf.crt int.crt >c.crt
 		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout client.key -out client.csr \
 		    -subj "/C=DE/O=Example/CN=client one" 2>/dev/null
