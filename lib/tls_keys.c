@@ -121,9 +121,11 @@ pem_each(const unsigned char *data, size_t len, pem_object_fn fn, void *arg,
 static unsigned char *
 dup_bytes(const unsigned char *p, size_t len)
 {
-	unsigned char *q = malloc(len > 0 ? len : 1);
+	unsigned char *q;
 
-	if (q != NULL && len > 0)
+	if ((q = malloc(len > 0 ? len : 1)) == NULL)
+		return NULL;
+	if (len > 0)
 		memcpy(q, p, len);
 	return q;
 }
@@ -229,6 +231,21 @@ copy_ec(struct tls_keypair *kp, const br_ec_private_key *sk)
 }
 
 static bool
+copy_key(struct tls_keypair *kp, const br_skey_decoder_context *dc,
+    const char *path, char *err, size_t errlen)
+{
+	const br_rsa_private_key *rsa = br_skey_decoder_get_rsa(dc);
+	const br_ec_private_key *ec = br_skey_decoder_get_ec(dc);
+
+	kp->key_type = br_skey_decoder_key_type(dc);
+	if (rsa == NULL && ec == NULL)
+		return fail_at(err, errlen, "%s: not an RSA or EC key", path);
+	if (!(rsa != NULL ? copy_rsa(kp, rsa) : copy_ec(kp, ec)))
+		return fail_at(err, errlen, "%s: out of memory", path);
+	return true;
+}
+
+static bool
 load_key(struct tls_keypair *kp, const char *path, char *err, size_t errlen)
 {
 	struct key_load kl;
@@ -252,14 +269,8 @@ load_key(struct tls_keypair *kp, const char *path, char *err, size_t errlen)
 		ok = fail_at(err, errlen, "%s: private key not understood "
 		    "(BearSSL error %d)", path,
 		    br_skey_decoder_last_error(&kl.dc));
-	else {
-		kp->key_type = br_skey_decoder_key_type(&kl.dc);
-		ok = kp->key_type == BR_KEYTYPE_RSA ?
-		    copy_rsa(kp, br_skey_decoder_get_rsa(&kl.dc)) :
-		    copy_ec(kp, br_skey_decoder_get_ec(&kl.dc));
-		if (!ok)
-			(void)fail_at(err, errlen, "%s: out of memory", path);
-	}
+	else
+		ok = copy_key(kp, &kl.dc, path, err, errlen);
 	explicit_bzero(&kl, sizeof(kl));
 	return ok;
 }
