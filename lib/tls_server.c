@@ -193,7 +193,10 @@ cache_save(const br_ssl_session_cache_class **ctx,
 	s.vhost = t->srv->cache_tag << 16 | (uint32_t)t->vhost;
 	s.expires = (int64_t)time(NULL) + t->srv->lifetime;
 	s.peer_verified = t->peer_verified;
-	memcpy(s.peer_subject, t->peer_subject, sizeof(s.peer_subject));
+	/* The subject is set only for a verified client. */
+	if (t->peer_verified)
+		memcpy(s.peer_subject, t->peer_subject,
+		    sizeof(s.peer_subject));
 	tls_cache_save(t->srv->cache, &s);
 	explicit_bzero(&s, sizeof(s));
 }
@@ -229,7 +232,9 @@ cache_load(const br_ssl_session_cache_class **ctx,
 	t->vhost = vhost;
 	t->resumed = true;
 	t->peer_verified = s.peer_verified;
-	memcpy(t->peer_subject, s.peer_subject, sizeof(t->peer_subject));
+	if (s.peer_verified)
+		memcpy(t->peer_subject, s.peer_subject,
+		    sizeof(t->peer_subject));
 	explicit_bzero(&s, sizeof(s));
 	return 1;
 }
@@ -416,7 +421,6 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	t->srv = srv;
 	t->vhost = 0;
 	t->resumed = t->peer_verified = false;
-	t->peer_subject[0] = '\0';
 	t->hello_len = 0;
 	br_ssl_server_zero(&t->sc);
 	br_ssl_engine_set_versions(eng, srv->params.version_min,

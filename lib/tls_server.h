@@ -66,20 +66,24 @@ struct tls_peer_x509 {
 	unsigned		 ncerts;
 };
 
+/*
+ * What only client certificates need comes last: without `client ca`
+ * those pages are never touched, so never resident.
+ */
 struct tls_conn {
 	br_ssl_server_context	 sc;
 	const br_ssl_server_policy_class *policy;
 	const br_ssl_session_cache_class *cache_vtable;
-	struct tls_peer_x509	 peer;
 	const struct tls_server	*srv;
 	size_t			 vhost;		/* chosen or resumed */
 	bool			 resumed;
 	bool			 peer_verified;	/* client cert trusted */
-	char			 peer_subject[TLS_SUBJECT_MAX];
+	size_t			 hello_len;
 	/* The first bytes received: the ClientHello, for its SNI. */
 	unsigned char		 hello[4096];
-	size_t			 hello_len;
 	unsigned char		 buf[BR_SSL_BUFSIZE_BIDI];
+	char			 peer_subject[TLS_SUBJECT_MAX];
+	struct tls_peer_x509	 peer;
 };
 
 /* Set a connection up for a new handshake; false without randomness. */
