@@ -10,8 +10,8 @@
 #include "die.h"
 #include "privdrop.h"
 
-static bool
-lookup(const char *name, struct privdrop_user *u)
+bool
+privdrop_lookup(const char *name, struct privdrop_user *u)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
@@ -32,11 +32,11 @@ privdrop_find_user(const char *name, const char *const *defaults,
 	const char *const *d;
 
 	if (name != NULL) {
-		if (!lookup(name, u))
+		if (!privdrop_lookup(name, u))
 			die(DIE_CONFIG, "user %s: no such user", name);
 	} else {
 		for (d = defaults; *d != NULL; d++)
-			if (lookup(*d, u))
+			if (privdrop_lookup(*d, u))
 				break;
 		if (*d == NULL)
 			die(DIE_CONFIG, "none of the default users exists "

@@ -17,6 +17,8 @@ struct privdrop_user {
 	char	home[256];
 };
 
+/* The user called name, from the password database; false if none. */
+bool	privdrop_lookup(const char *name, struct privdrop_user *);
 /*
  * Find the user to run as: `name` if given, else the first of the
  * NULL-terminated `defaults` that exists (OpenBSD's www, then Debian's

@@ -16,31 +16,16 @@
 #include "bridge.h"
 #include "die.h"
 
-static bool
-lookup(const char *name, struct privdrop_user *u)
-{
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
-		return false;
-	u->uid = pw.pw_uid;
-	u->gid = pw.pw_gid;
-	(void)snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
-	(void)snprintf(u->home, sizeof(u->home), "%s", pw.pw_dir);
-	return true;
-}
-
 /* -U may name root (unlike -u): it only owns a socket. */
 void
 find_socket_user(const char *name, struct privdrop_user *u)
 {
 	if (name != NULL) {
-		if (!lookup(name, u))
+		if (!privdrop_lookup(name, u))
 			die(DIE_CONFIG, "socket user %s: no such user", name);
 		return;
 	}
-	if (!lookup("www", u) && !lookup("www-data", u))
+	if (!privdrop_lookup("www", u) && !privdrop_lookup("www-data", u))
 		die(DIE_CONFIG, "none of the default socket owners exists "
 		    "(www, www-data); choose one with -U");
 }

@@ -347,6 +347,28 @@ parse_head(struct worker *w, struct conn *c)
 	return true;
 }
 
+/* What of the current segment one write may take. */
+static size_t
+seg_want(const struct conn *c)
+{
+	const struct seg *s = &c->segs[c->seg];
+
+	return s->len - c->segoff > (1u << 30) ? (1u << 30) :
+	    (size_t)(s->len - c->segoff);
+}
+
+/* n bytes of the current segment are out: on to the next when done. */
+static void
+seg_sent(struct conn *c, size_t n)
+{
+	c->segoff += n;
+	c->log.bytes += n;
+	if (c->segoff == c->segs[c->seg].len) {
+		c->seg++;
+		c->segoff = 0;
+	}
+}
+
 /* Send the head, then each segment; false if the peer is gone. */
 static bool
 write_output(struct conn *c)
@@ -366,8 +388,7 @@ write_output(struct conn *c)
 				c->outoff += (size_t)n;
 		} else if (c->seg < c->nsegs) {
 			s = &c->segs[c->seg];
-			want = s->len - c->segoff > (1u << 30) ? (1u << 30) :
-			    (size_t)(s->len - c->segoff);
+			want = seg_want(c);
 			if (s->mem != NULL)
 				n = send(c->fd, s->mem + c->segoff, want,
 				    MSG_NOSIGNAL | (c->seg + 1 < c->nsegs ?
@@ -376,16 +397,10 @@ write_output(struct conn *c)
 				off = (off_t)(s->off + c->segoff);
 				n = sendfile(c->fd, c->file, &off, want);
 			}
-			if (n > 0) {
-				c->segoff += (uint64_t)n;
-				c->log.bytes += (uint64_t)n;
-			}
 			if (n == 0 && s->mem == NULL)
 				return false;	/* the file shrank under us */
-			if (c->segoff == s->len) {
-				c->seg++;
-				c->segoff = 0;
-			}
+			if (n > 0)
+				seg_sent(c, (size_t)n);
 		} else
 			return true;
 		if (n == -1) {
@@ -416,8 +431,7 @@ write_output_tls(struct conn *c)
 				c->outoff += (size_t)n;
 		} else if (c->seg < c->nsegs) {
 			s = &c->segs[c->seg];
-			want = s->len - c->segoff > (1u << 30) ? (1u << 30) :
-			    (size_t)(s->len - c->segoff);
+			want = seg_want(c);
 			if (s->mem != NULL)
 				n = tls_conn_write(t, c->fd, &c->readable,
 				    &c->writable, s->mem + c->segoff, want);
@@ -427,14 +441,8 @@ write_output_tls(struct conn *c)
 				    (off_t)(s->off + c->segoff), want);
 			if (n == 0)
 				return false;	/* the file shrank under us */
-			if (n > 0) {
-				c->segoff += (uint64_t)n;
-				c->log.bytes += (uint64_t)n;
-				if (c->segoff == s->len) {
-					c->seg++;
-					c->segoff = 0;
-				}
-			}
+			if (n > 0)
+				seg_sent(c, (size_t)n);
 		} else if ((n = tls_conn_flush(t, c->fd, &c->writable)) == 0) {
 			c->tls_flushed = true;
 			return true;
