@@ -95,6 +95,36 @@ is "$big" 413 "a chunked body over max request body: 413"
 
 curl -s -o "$T/big" "$URL/cgi/big.cgi"
 is "$(wc -c <"$T/big")" 10485760 "a script that writes 10 MiB"
+
+# A client that reads nothing for a while: httpd stops reading the
+# script (back-pressure) instead of holding its 10 MiB.
+rss_workers() {
+	t=0
+	for p in $(cat /proc/$HTTPD_PID/task/*/children); do
+		t=$((t + $(awk '/^VmRSS:/ { print $2 }' /proc/$p/status)))
+	done
+	echo "$t"
+}
+before=$(rss_workers)
+perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new("127.0.0.1:$ARGV[0]") or die;
+	print $s "GET /cgi/big.cgi HTTP/1.0\r\n\r\n";
+	select(undef, undef, undef, 1.2);
+	open(my $f, ">", $ARGV[1]) or die; close $f;
+	select(undef, undef, undef, 0.5);
+	my ($n, $buf) = (0, "");
+	while ((my $r = sysread($s, $buf, 65536)) > 0) { $n += $r }
+	print "$n\n";' "$PORT" "$T/stalled" >"$T/slow.out" &
+slow=$!
+i=0
+while [ ! -e "$T/stalled" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+during=$(rss_workers)
+wait "$slow"
+ok "$([ $((during - before)) -lt 4096 ] && echo 0 || echo 1)" \
+    "a client that does not read: the workers grow by $((during - before)) KiB, not 10 MiB"
+total=$(cat "$T/slow.out")
+ok "$([ "$total" -gt 10485760 ] && [ "$total" -lt 10487000 ] && echo 0 || echo 1)" \
+    "... and it gets all 10 MiB once it reads ($total bytes with the head)"
 out=$(curl -s -i "$URL/cgi/log.cgi")
 is "$(status_of "$out")" 201 "Status: from a script"
 like "$(cat "$T/logs/error.log")" 'fastcgi stderr: a line for the log' \
