@@ -164,9 +164,39 @@ like "$out" '(Re-using|Reusing) existing connection' "keep-alive after them"
 kill -0 "$HTTPD_PID"
 ok $? "httpd is still running"
 
+# Over TLS with a client certificate: HTTPS and the TLS_PEER_* parameters.
+. tests/lib/certs.sh
+make_certs "$T/certs"
+httpd_stop
+httpd_start "
+chroot \"/\"
+logdir \"$T/logs\"
+server \"a.test\" {
+	listen on 127.0.0.1 tls port $PORT
+	root \"$T/htdocs\"
+	tls {
+		certificate \"$T/certs/a.crt\"
+		key \"$T/certs/a.key\"
+		client ca \"$T/certs/ca.crt\" optional
+	}
+	location \"/cgi/*\" { fastcgi socket \"$T/bridge.sock\" }
+}"
+tls_env() {
+	curl -s --cacert "$T/certs/ca.crt" --resolve "a.test:$PORT:127.0.0.1" \
+	    "$@" "https://a.test:$PORT/cgi/env.cgi"
+}
+out=$(tls_env --cert "$T/certs/client.crt" --key "$T/certs/client.key")
+like "$out" '^HTTPS=on$' "over TLS: HTTPS=on"
+like "$out" '^TLS_PEER_VERIFY=ca$' "... TLS_PEER_VERIFY for a verified client"
+like "$out" '^TLS_PEER_SUBJECT=/C=DE/O=Example/CN=client one$' \
+    "... TLS_PEER_SUBJECT"
+out=$(tls_env)
+like "$out" '^HTTPS=on$' "without a client certificate: HTTPS=on"
+! printf '%s\n' "$out" | grep -q '^TLS_PEER_VERIFY='
+ok $? "... and no TLS_PEER_VERIFY"
+
 kill -TERM "$BRIDGE_PID"
 wait "$BRIDGE_PID" 2>/dev/null
 BRIDGE_PID=
-is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/cgi/env.cgi")" 502 \
-    "the bridge is gone: 502"
+is "$(tls_env -o /dev/null -w '%{http_code}')" 502 "the bridge is gone: 502"
 done_testing
