@@ -302,6 +302,9 @@ read_input(struct worker *w, struct conn *c)
 			return false;
 		}
 	}
+	/* Nothing came (a TLS record without data, an edge): stay idle. */
+	if (c->inlen == 0)
+		buf_put(&w->free_in, &c->in);
 	return true;
 }
 
