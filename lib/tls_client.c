@@ -1,12 +1,9 @@
 #include <sys/epoll.h>
-#include <sys/random.h>
-#include <sys/socket.h>
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tls_client.h"
+#include "tls_io.h"
 
 /*
  * The no-verify X.509 class: only the end-entity certificate is decoded,
@@ -97,24 +94,13 @@ static br_x509_minimal_context unused_minimal;
 bool
 tls_client_init(struct tls_client *t, const char *server_name)
 {
-	unsigned char seed[32];
-	size_t got = 0;
-	ssize_t n;
-
 	br_ssl_client_init_full(&t->cc, &unused_minimal, NULL, 0);
 	t->x509.vtable = &noverify_class;
 	br_ssl_engine_set_x509(&t->cc.eng, &t->x509.vtable);
 	br_ssl_engine_set_versions(&t->cc.eng, BR_TLS10, BR_TLS12);
 	br_ssl_engine_set_buffer(&t->cc.eng, t->iobuf, sizeof(t->iobuf), 1);
-	while (got < sizeof(seed)) {
-		n = getrandom(seed + got, sizeof(seed) - got, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		got += (size_t)n;
-	}
-	br_ssl_engine_inject_entropy(&t->cc.eng, seed, sizeof(seed));
+	if (!tls_io_seed(&t->cc.eng))
+		return false;
 	return br_ssl_client_reset(&t->cc, server_name, 0) != 0;
 }
 
@@ -122,39 +108,21 @@ enum tls_client_io
 tls_client_pump(struct tls_client *t, int fd)
 {
 	br_ssl_engine_context *e = &t->cc.eng;
-	unsigned char *buf;
-	unsigned st;
-	size_t len;
-	ssize_t n;
-	bool progress;
+	bool readable = true, writable = true;
+	int r;
 
 	for (;;) {
-		st = br_ssl_engine_current_state(e);
-		if (st & BR_SSL_CLOSED)
+		if (!tls_io_send(e, fd, &writable))
+			return TLS_CLIENT_SOCKET;
+		if (br_ssl_engine_current_state(e) & BR_SSL_CLOSED)
 			return TLS_CLIENT_CLOSED;
-		progress = false;
-		if (st & BR_SSL_SENDREC) {
-			buf = br_ssl_engine_sendrec_buf(e, &len);
-			n = send(fd, buf, len, MSG_NOSIGNAL);
-			if (n > 0) {
-				br_ssl_engine_sendrec_ack(e, (size_t)n);
-				progress = true;
-			} else if (n == -1 && errno != EAGAIN && errno != EINTR)
-				return TLS_CLIENT_SOCKET;
-		}
-		if (st & BR_SSL_RECVREC) {
-			buf = br_ssl_engine_recvrec_buf(e, &len);
-			n = read(fd, buf, len);
-			if (n > 0) {
-				br_ssl_engine_recvrec_ack(e, (size_t)n);
-				progress = true;
-			} else if (n == 0)
-				return TLS_CLIENT_EOF;
-			else if (errno != EAGAIN && errno != EINTR)
-				return TLS_CLIENT_SOCKET;
-		}
-		if (!progress)
+		if (!readable ||
+		    !(br_ssl_engine_current_state(e) & BR_SSL_RECVREC))
 			return TLS_CLIENT_AGAIN;
+		if ((r = tls_io_recv(e, fd, &readable, NULL, NULL)) == 0)
+			return TLS_CLIENT_EOF;
+		if (r == -1 && readable)
+			return TLS_CLIENT_SOCKET;
 	}
 }
 

@@ -1,4 +1,3 @@
-#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -10,6 +9,7 @@
 
 #include "tls_dn.h"
 #include "tls_hello.h"
+#include "tls_io.h"
 #include "tls_server.h"
 
 /* The connection a BearSSL callback's context pointer is part of. */
@@ -413,11 +413,7 @@ bool
 tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 {
 	br_ssl_engine_context *eng = &t->sc.eng;
-	unsigned char seed[32];
 
-	/* The chroot has no /dev/urandom; the CPU may lack RDRAND. */
-	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
-		return false;
 	t->srv = srv;
 	t->vhost = 0;
 	t->resumed = t->peer_verified = false;
@@ -440,16 +436,8 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	if (srv->client_ca != NULL)
 		client_auth(t);
 	br_ssl_engine_set_buffer(eng, t->buf, sizeof(t->buf), 1);
-	br_ssl_engine_inject_entropy(eng, seed, sizeof(seed));
-	explicit_bzero(seed, sizeof(seed));
-	/*
-	 * The kernel's 32 bytes seed the engine fully (rng_init_done is 2
-	 * now).  Marked as done, BearSSL's own system seeder is not asked
-	 * as well: it probes and reads RDRAND, 12 us per connection in a
-	 * virtual machine, where CPUID traps.  (A field of BearSSL's
-	 * context, documented in its header.)
-	 */
-	eng->rng_os_rand_done = 1;
+	if (!tls_io_seed(eng))
+		return false;
 	return br_ssl_server_reset(&t->sc) != 0;
 }
 
@@ -461,32 +449,11 @@ state(const struct tls_conn *t)
 	return br_ssl_engine_current_state(&t->sc.eng);
 }
 
-/* Write sealed records while there are some; false on a socket error. */
-static bool
-send_records(struct tls_conn *t, int fd, bool *writable)
-{
-	br_ssl_engine_context *eng = &t->sc.eng;
-	unsigned char *p;
-	size_t len;
-	ssize_t n;
-
-	while (*writable && (state(t) & BR_SSL_SENDREC)) {
-		p = br_ssl_engine_sendrec_buf(eng, &len);
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n > 0)
-			br_ssl_engine_sendrec_ack(eng, (size_t)n);
-		else if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			*writable = false;
-		else if (n == -1 && errno != EINTR)
-			return false;
-	}
-	return true;
-}
-
 /* Keep the start of the stream until the handshake is done. */
 static void
-keep_hello(struct tls_conn *t, const unsigned char *p, size_t n)
+keep_hello(void *arg, const unsigned char *p, size_t n)
 {
+	struct tls_conn *t = arg;
 	size_t room = sizeof(t->hello) - t->hello_len;
 
 	if (room == 0 || (state(t) & BR_SSL_SENDAPP))
@@ -495,29 +462,6 @@ keep_hello(struct tls_conn *t, const unsigned char *p, size_t n)
 		n = room;
 	memcpy(t->hello + t->hello_len, p, n);
 	t->hello_len += n;
-}
-
-/* 1: records taken in, 0: end of stream, -1: EAGAIN or an error. */
-static int
-recv_records(struct tls_conn *t, int fd, bool *readable)
-{
-	br_ssl_engine_context *eng = &t->sc.eng;
-	unsigned char *p;
-	size_t len;
-	ssize_t n;
-
-	p = br_ssl_engine_recvrec_buf(eng, &len);
-	n = read(fd, p, len);
-	if (n > 0) {
-		keep_hello(t, p, (size_t)n);
-		br_ssl_engine_recvrec_ack(eng, (size_t)n);
-		return 1;
-	}
-	if (n == 0)
-		return 0;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		*readable = false;
-	return -1;
 }
 
 /* The engine closed: cleanly (0) or not (-1, EPROTO). */
@@ -541,7 +485,7 @@ tls_conn_read(struct tls_conn *t, int fd, bool *readable, bool *writable,
 	int r;
 
 	for (;;) {
-		if (!send_records(t, fd, writable))
+		if (!tls_io_send(&t->sc.eng, fd, writable))
 			return -1;
 		st = state(t);
 		if (st & BR_SSL_CLOSED)
@@ -556,7 +500,8 @@ tls_conn_read(struct tls_conn *t, int fd, bool *readable, bool *writable,
 		}
 		if (!(st & BR_SSL_RECVREC) || !*readable)
 			break;
-		if ((r = recv_records(t, fd, readable)) == 0)
+		r = tls_io_recv(&t->sc.eng, fd, readable, keep_hello, t);
+		if (r == 0)
 			return 0;
 		if (r == -1 && *readable)
 			return -1;
@@ -585,14 +530,15 @@ app_space(struct tls_conn *t, int fd, bool *readable, bool *writable,
 		if (st & BR_SSL_SENDAPP)
 			return br_ssl_engine_sendapp_buf(&t->sc.eng, len);
 		if ((st & BR_SSL_SENDREC) && *writable) {
-			if (!send_records(t, fd, writable))
+			if (!tls_io_send(&t->sc.eng, fd, writable))
 				return NULL;
 			continue;
 		}
 		/* Still in the handshake: it needs the client's records. */
 		if ((st & BR_SSL_RECVREC) && *readable &&
 		    !(st & BR_SSL_SENDREC)) {
-			if (recv_records(t, fd, readable) == 0) {
+			if (tls_io_recv(&t->sc.eng, fd, readable, keep_hello,
+			    t) == 0) {
 				errno = EPIPE;
 				return NULL;
 			}
@@ -640,7 +586,7 @@ int
 tls_conn_flush(struct tls_conn *t, int fd, bool *writable)
 {
 	br_ssl_engine_flush(&t->sc.eng, 0);
-	if (!send_records(t, fd, writable))
+	if (!tls_io_send(&t->sc.eng, fd, writable))
 		return -1;
 	if (state(t) & BR_SSL_SENDREC) {
 		errno = EAGAIN;
@@ -656,7 +602,7 @@ tls_conn_close(struct tls_conn *t, int fd, bool *writable)
 	if (!tls_conn_ready(t))
 		return;
 	br_ssl_engine_close(&t->sc.eng);
-	(void)send_records(t, fd, writable);
+	(void)tls_io_send(&t->sc.eng, fd, writable);
 }
 
 bool

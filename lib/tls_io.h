@@ -1,0 +1,34 @@
+/*
+ * tls_io: moving TLS records between a non-blocking socket and a BearSSL
+ * engine, for both ends (tls_server, tls_client).  The readable/writable
+ * flags are the caller's edge-triggered bookkeeping: the socket is read
+ * or written only while its flag is set, and EAGAIN clears it.
+ */
+#ifndef TLS_IO_H
+#define TLS_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <bearssl.h>
+
+/* Called with the bytes of each read before the engine takes them. */
+typedef void (*tls_io_peek)(void *arg, const unsigned char *, size_t);
+
+/* Write sealed records while there are some; false on a socket error. */
+bool	tls_io_send(br_ssl_engine_context *, int fd, bool *writable);
+/*
+ * One read into the engine: 1 records taken in, 0 the peer closed, -1
+ * EAGAIN (*readable is cleared) or a socket error (errno).
+ */
+int	tls_io_recv(br_ssl_engine_context *, int fd, bool *readable,
+	    tls_io_peek, void *arg);
+/*
+ * Seed the engine with 32 bytes from getrandom(2), before its reset: a
+ * chrooted process has no /dev/urandom.  The kernel's bytes are enough,
+ * so BearSSL is told not to ask the CPU as well (RDRAND and CPUID trap
+ * in a virtual machine: 12 us per connection).  False without them.
+ */
+bool	tls_io_seed(br_ssl_engine_context *);
+
+#endif
