@@ -190,6 +190,12 @@ like "$out" '^HTTPS=on$' "over TLS: HTTPS=on"
 like "$out" '^TLS_PEER_VERIFY=ca$' "... TLS_PEER_VERIFY for a verified client"
 like "$out" '^TLS_PEER_SUBJECT=/C=DE/O=Example/CN=client one$' \
     "... TLS_PEER_SUBJECT"
+out=$(head -c 5000 /dev/zero | curl -s -v --cacert "$T/certs/ca.crt" \
+    --resolve "a.test:$PORT:127.0.0.1" --expect100-timeout 20 \
+    -H 'Expect: 100-continue' --data-binary @- \
+    "https://a.test:$PORT/cgi/count.cgi" 2>&1)
+like "$out" '< HTTP/1.1 100 Continue' "over TLS, Expect: 100-continue is answered"
+like "$out" '^5000$' "... and the body follows"
 out=$(tls_env)
 like "$out" '^HTTPS=on$' "without a client certificate: HTTPS=on"
 ! printf '%s\n' "$out" | grep -q '^TLS_PEER_VERIFY='

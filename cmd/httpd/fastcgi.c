@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tls_server.h"
 #include "worker.h"
 
 static struct fcgi_req *
@@ -130,9 +131,18 @@ send_continue(struct conn *c)
 {
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-	/* Through TLS the client's own time-out does it (a second). */
-	if (c->tls == NULL)
+	if (c->tls == NULL) {
 		(void)send(c->fd, cont, sizeof(cont) - 1, MSG_NOSIGNAL);
+		return;
+	}
+	/*
+	 * No response has begun, so the engine's buffer is empty and takes
+	 * the whole line; what the socket does not take now goes out
+	 * before the next read.
+	 */
+	if (tls_conn_write(c->tls, c->fd, &c->readable, &c->writable, cont,
+	    sizeof(cont) - 1) == (ssize_t)(sizeof(cont) - 1))
+		(void)tls_conn_flush(c->tls, c->fd, &c->writable);
 }
 
 static bool
