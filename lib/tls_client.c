@@ -119,7 +119,7 @@ tls_client_pump(struct tls_client *t, int fd)
 		if (!readable ||
 		    !(br_ssl_engine_current_state(e) & BR_SSL_RECVREC))
 			return TLS_CLIENT_AGAIN;
-		if ((r = tls_io_recv(e, fd, &readable, NULL, NULL)) == 0)
+		if ((r = tls_io_recv(e, fd, &readable)) == 0)
 			return TLS_CLIENT_EOF;
 		if (r == -1 && readable)
 			return TLS_CLIENT_SOCKET;

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Bytes gathered at most for a ClientHello that comes in pieces. */
+enum { TLS_HELLO_MAX = 8192 };
+
 /*
  * buf holds the start of the stream: a handshake record with the
  * ClientHello.  On success, name is the host name, or "" if the client

@@ -29,8 +29,7 @@ tls_io_send(br_ssl_engine_context *eng, int fd, bool *writable)
 }
 
 int
-tls_io_recv(br_ssl_engine_context *eng, int fd, bool *readable,
-    tls_io_peek peek, void *arg)
+tls_io_recv(br_ssl_engine_context *eng, int fd, bool *readable)
 {
 	unsigned char *p;
 	size_t len;
@@ -40,8 +39,6 @@ tls_io_recv(br_ssl_engine_context *eng, int fd, bool *readable,
 	while ((n = read(fd, p, len)) == -1 && errno == EINTR)
 		;
 	if (n > 0) {
-		if (peek != NULL)
-			peek(arg, p, (size_t)n);
 		br_ssl_engine_recvrec_ack(eng, (size_t)n);
 		return 1;
 	}

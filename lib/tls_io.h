@@ -12,17 +12,13 @@
 
 #include <bearssl.h>
 
-/* Called with the bytes of each read before the engine takes them. */
-typedef void (*tls_io_peek)(void *arg, const unsigned char *, size_t);
-
 /* Write sealed records while there are some; false on a socket error. */
 bool	tls_io_send(br_ssl_engine_context *, int fd, bool *writable);
 /*
  * One read into the engine: 1 records taken in, 0 the peer closed, -1
  * EAGAIN (*readable is cleared) or a socket error (errno).
  */
-int	tls_io_recv(br_ssl_engine_context *, int fd, bool *readable,
-	    tls_io_peek, void *arg);
+int	tls_io_recv(br_ssl_engine_context *, int fd, bool *readable);
 /*
  * Seed the engine with 32 bytes from getrandom(2), before its reset: a
  * chrooted process has no /dev/urandom.  The kernel's bytes are enough,

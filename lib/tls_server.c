@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,7 +208,6 @@ cache_load(const br_ssl_session_cache_class **ctx,
 {
 	struct tls_conn *t = conn_of_cache(ctx);
 	struct tls_session s;
-	char sni[256];
 	size_t vhost;
 
 	(void)sc;
@@ -216,11 +216,11 @@ cache_load(const br_ssl_session_cache_class **ctx,
 	 * comes from the ClientHello's bytes.  No name to be sure of, no
 	 * resumption.
 	 */
-	if (!tls_hello_sni(t->hello, t->hello_len, sni, sizeof(sni)) ||
+	if (t->sni_state != TLS_SNI_KNOWN ||
 	    !tls_cache_load(t->srv->cache, params->session_id, time(NULL),
 	    &s))
 		return 0;
-	vhost = t->srv->select(t->srv->select_arg, sni);
+	vhost = t->srv->select(t->srv->select_arg, t->sni);
 	/* Made for another host: a full handshake, with this host's key. */
 	if (s.vhost != (t->srv->cache_tag << 16 | (uint32_t)vhost)) {
 		explicit_bzero(&s, sizeof(s));
@@ -417,6 +417,8 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	t->srv = srv;
 	t->vhost = 0;
 	t->resumed = t->peer_verified = false;
+	t->sni_state = TLS_SNI_PENDING;
+	t->hello = NULL;
 	t->hello_len = 0;
 	br_ssl_server_zero(&t->sc);
 	br_ssl_engine_set_versions(eng, srv->params.version_min,
@@ -449,19 +451,97 @@ state(const struct tls_conn *t)
 	return br_ssl_engine_current_state(&t->sc.eng);
 }
 
-/* Keep the start of the stream until the handshake is done. */
-static void
-keep_hello(void *arg, const unsigned char *p, size_t n)
+void
+tls_conn_release(struct tls_conn *t)
 {
-	struct tls_conn *t = arg;
-	size_t room = sizeof(t->hello) - t->hello_len;
+	free(t->hello);
+	t->hello = NULL;
+}
 
-	if (room == 0 || (state(t) & BR_SSL_SENDAPP))
-		return;
-	if (n > room)
-		n = room;
-	memcpy(t->hello + t->hello_len, p, n);
-	t->hello_len += n;
+/* The whole first record is in: 5 header bytes and its length. */
+static size_t
+hello_need(const struct tls_conn *t)
+{
+	if (t->hello_len < 5)
+		return 5;
+	if (t->hello[0] != 22)		/* not a handshake: the engine says so */
+		return t->hello_len;
+	return 5 + ((size_t)t->hello[3] << 8 | t->hello[4]);
+}
+
+/* Hand what was gathered to the engine, which expects it next. */
+static void
+push_hello(struct tls_conn *t)
+{
+	br_ssl_engine_context *eng = &t->sc.eng;
+	unsigned char *p;
+	size_t off = 0, room;
+
+	while (off < t->hello_len && (state(t) & BR_SSL_RECVREC)) {
+		p = br_ssl_engine_recvrec_buf(eng, &room);
+		if (room > t->hello_len - off)
+			room = t->hello_len - off;
+		memcpy(p, t->hello + off, room);
+		br_ssl_engine_recvrec_ack(eng, room);
+		off += room;
+	}
+}
+
+/*
+ * BearSSL looks a session up as soon as it has read the session ID,
+ * before the extensions: it must get the ClientHello record only when
+ * the whole record is here, so that the name in it is known by then.
+ * Until then the stream is read into `hello`: 1 progress, 0 the peer
+ * closed, -1 EAGAIN or an error, as tls_io_recv.
+ */
+static int
+gather_hello(struct tls_conn *t, int fd, bool *readable)
+{
+	size_t need;
+	ssize_t n;
+	bool known;
+
+	if (t->hello == NULL) {
+		if ((t->hello = malloc(TLS_HELLO_MAX)) == NULL) {
+			t->sni_state = TLS_SNI_UNKNOWN;
+			return 1;
+		}
+		t->hello_len = 0;
+	}
+	need = hello_need(t);
+	if (need > TLS_HELLO_MAX)
+		need = TLS_HELLO_MAX;
+	if (t->hello_len < need) {
+		n = read(fd, t->hello + t->hello_len, need - t->hello_len);
+		if (n == 0)
+			return 0;
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				*readable = false;
+			return errno == EINTR ? 1 : -1;
+		}
+		t->hello_len += (size_t)n;
+		if (t->hello_len < need)
+			return 1;
+	}
+	if (t->hello_len < hello_need(t) && t->hello_len < TLS_HELLO_MAX)
+		return 1;			/* the header told the length */
+	known = t->hello_len == hello_need(t) &&
+	    tls_hello_sni(t->hello, t->hello_len, t->sni, sizeof(t->sni));
+	/* Settled first: the engine looks the session up as it takes it. */
+	t->sni_state = known ? TLS_SNI_KNOWN : TLS_SNI_UNKNOWN;
+	push_hello(t);
+	tls_conn_release(t);
+	return 1;
+}
+
+/* Records from the socket into the engine, the ClientHello gathered. */
+static int
+recv_step(struct tls_conn *t, int fd, bool *readable)
+{
+	if (t->sni_state == TLS_SNI_PENDING)
+		return gather_hello(t, fd, readable);
+	return tls_io_recv(&t->sc.eng, fd, readable);
 }
 
 /* The engine closed: cleanly (0) or not (-1, EPROTO). */
@@ -500,7 +580,7 @@ tls_conn_read(struct tls_conn *t, int fd, bool *readable, bool *writable,
 		}
 		if (!(st & BR_SSL_RECVREC) || !*readable)
 			break;
-		r = tls_io_recv(&t->sc.eng, fd, readable, keep_hello, t);
+		r = recv_step(t, fd, readable);
 		if (r == 0)
 			return 0;
 		if (r == -1 && *readable)
@@ -537,8 +617,7 @@ app_space(struct tls_conn *t, int fd, bool *readable, bool *writable,
 		/* Still in the handshake: it needs the client's records. */
 		if ((st & BR_SSL_RECVREC) && *readable &&
 		    !(st & BR_SSL_SENDREC)) {
-			if (tls_io_recv(&t->sc.eng, fd, readable, keep_hello,
-			    t) == 0) {
+			if (recv_step(t, fd, readable) == 0) {
 				errno = EPIPE;
 				return NULL;
 			}

@@ -66,6 +66,8 @@ struct tls_peer_x509 {
 	unsigned		 ncerts;
 };
 
+enum tls_sni_state { TLS_SNI_PENDING, TLS_SNI_KNOWN, TLS_SNI_UNKNOWN };
+
 /*
  * What only client certificates need comes last: without `client ca`
  * those pages are never touched, so never resident.
@@ -78,9 +80,14 @@ struct tls_conn {
 	size_t			 vhost;		/* chosen or resumed */
 	bool			 resumed;
 	bool			 peer_verified;	/* client cert trusted */
+	/*
+	 * The SNI name, read from the ClientHello (tls_hello), which is
+	 * gathered in `hello`, from the heap, until it is whole.
+	 */
+	enum tls_sni_state	 sni_state;
+	char			 sni[256];
+	unsigned char		*hello;
 	size_t			 hello_len;
-	/* The first bytes received: the ClientHello, for its SNI. */
-	unsigned char		 hello[4096];
 	unsigned char		 buf[BR_SSL_BUFSIZE_BIDI];
 	char			 peer_subject[TLS_SUBJECT_MAX];
 	struct tls_peer_x509	 peer;
@@ -88,6 +95,8 @@ struct tls_conn {
 
 /* Set a connection up for a new handshake; false without randomness. */
 bool	tls_conn_init(struct tls_conn *, const struct tls_server *);
+/* What the connection took from the heap, when it ends. */
+void	tls_conn_release(struct tls_conn *);
 
 /*
  * Plaintext received: > 0 bytes, 0 at the end of the stream (close_notify

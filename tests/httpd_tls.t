@@ -106,6 +106,29 @@ sclient -servername b.test -sess_out "$S" </dev/null >/dev/null
 like "$(sclient -noservername -sess_in "$S" </dev/null)" "New, TLSv1.2" \
     "b.test's session is not resumed without SNI (the default is a.test)"
 
+# A ClientHello that arrives in pieces: its name is still read, so the
+# session resumes for its own host and not for another.
+trickle() {	# sclient options, through a relay that splits the hello
+	tp=$(free_port)
+	perl tests/lib/trickle.pl "$tp" "$PORT" >"$T/trickle.out" &
+	tpid=$!
+	i=0
+	while ! grep -q ready "$T/trickle.out" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	printf '' | timeout 10 openssl s_client -connect "127.0.0.1:$tp" \
+	    "$@" 2>&1
+	kill "$tpid" 2>/dev/null
+	wait "$tpid" 2>/dev/null
+}
+sclient -servername a.test -sess_out "$S" </dev/null >/dev/null
+like "$(trickle -servername a.test -sess_in "$S")" "Reused," \
+    "a ClientHello in 40-byte pieces: the session resumes"
+out=$(trickle -servername b.test -sess_in "$S")
+like "$out" "New, TLSv1.2" "... and is refused for another host"
+like "$out" "subject=CN = b.test" "... which shows its own certificate"
+
 # --- plain text and broken handshakes on the TLS port ---
 out=$(printf 'GET / HTTP/1.0\r\n\r\n' | raw | od -An -c | tr -d ' \n')
 is "$out" "" "plain HTTP to the TLS port: no answer, connection closed"

@@ -143,6 +143,7 @@ conn_close(struct worker *w, struct conn *c)
 	if (c->tls != NULL) {
 		/* close_notify, if the socket takes it now. */
 		tls_conn_close(c->tls, c->fd, &c->writable);
+		tls_conn_release(c->tls);
 		buf_put(&w->free_tls, (char **)&c->tls);
 	}
 	(void)close(c->fd);
