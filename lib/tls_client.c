@@ -112,7 +112,7 @@ tls_client_pump(struct tls_client *t, int fd)
 	int r;
 
 	for (;;) {
-		if (!tls_io_send(e, fd, &writable))
+		if (!tls_io_send(e, fd, &writable, false))
 			return TLS_CLIENT_SOCKET;
 		if (br_ssl_engine_current_state(e) & BR_SSL_CLOSED)
 			return TLS_CLIENT_CLOSED;

@@ -8,7 +8,7 @@
 #include "tls_io.h"
 
 bool
-tls_io_send(br_ssl_engine_context *eng, int fd, bool *writable)
+tls_io_send(br_ssl_engine_context *eng, int fd, bool *writable, bool more)
 {
 	unsigned char *p;
 	size_t len;
@@ -17,7 +17,7 @@ tls_io_send(br_ssl_engine_context *eng, int fd, bool *writable)
 	while (*writable &&
 	    (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC)) {
 		p = br_ssl_engine_sendrec_buf(eng, &len);
-		n = send(fd, p, len, MSG_NOSIGNAL);
+		n = send(fd, p, len, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
 		if (n > 0)
 			br_ssl_engine_sendrec_ack(eng, (size_t)n);
 		else if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))

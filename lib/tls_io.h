@@ -12,8 +12,14 @@
 
 #include <bearssl.h>
 
-/* Write sealed records while there are some; false on a socket error. */
-bool	tls_io_send(br_ssl_engine_context *, int fd, bool *writable);
+/*
+ * Write sealed records while there are some; false on a socket error.
+ * With more, the caller has more to seal at once: the kernel may hold
+ * the bytes back to send full segments (MSG_MORE), which a bulk
+ * transfer needs to go as fast as sendfile(2) would.
+ */
+bool	tls_io_send(br_ssl_engine_context *, int fd, bool *writable,
+	    bool more);
 /*
  * One read into the engine: 1 records taken in, 0 the peer closed, -1
  * EAGAIN (*readable is cleared) or a socket error (errno).

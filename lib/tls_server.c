@@ -565,7 +565,7 @@ tls_conn_read(struct tls_conn *t, int fd, bool *readable, bool *writable,
 	int r;
 
 	for (;;) {
-		if (!tls_io_send(&t->sc.eng, fd, writable))
+		if (!tls_io_send(&t->sc.eng, fd, writable, false))
 			return -1;
 		st = state(t);
 		if (st & BR_SSL_CLOSED)
@@ -610,7 +610,7 @@ app_space(struct tls_conn *t, int fd, bool *readable, bool *writable,
 		if (st & BR_SSL_SENDAPP)
 			return br_ssl_engine_sendapp_buf(&t->sc.eng, len);
 		if ((st & BR_SSL_SENDREC) && *writable) {
-			if (!tls_io_send(&t->sc.eng, fd, writable))
+			if (!tls_io_send(&t->sc.eng, fd, writable, true))
 				return NULL;
 			continue;
 		}
@@ -665,7 +665,7 @@ int
 tls_conn_flush(struct tls_conn *t, int fd, bool *writable)
 {
 	br_ssl_engine_flush(&t->sc.eng, 0);
-	if (!tls_io_send(&t->sc.eng, fd, writable))
+	if (!tls_io_send(&t->sc.eng, fd, writable, false))
 		return -1;
 	if (state(t) & BR_SSL_SENDREC) {
 		errno = EAGAIN;
@@ -681,7 +681,7 @@ tls_conn_close(struct tls_conn *t, int fd, bool *writable)
 	if (!tls_conn_ready(t))
 		return;
 	br_ssl_engine_close(&t->sc.eng);
-	(void)tls_io_send(&t->sc.eng, fd, writable);
+	(void)tls_io_send(&t->sc.eng, fd, writable, false);
 }
 
 bool
