@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "privdrop.h"
 #include "relayd_conf.h"
 #include "statusfile.h"
@@ -147,7 +148,6 @@ struct checker_setup {
 _Noreturn void	checker_main(const struct checker_setup *);
 
 /* Time, ms: monotonic for deadlines, real for published stamps. */
-int64_t	now_ms(void);
 int64_t	wall_s(void);
 
 /* hosts.c: build tables and hosts from the configuration. */

@@ -23,15 +23,6 @@
 enum { EVENTS_MAX = 256 };
 
 int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
 wall_s(void)
 {
 	return (int64_t)time(NULL);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "fastcgi.h"
 #include "privdrop.h"
 
@@ -109,7 +110,6 @@ void	find_socket_user(const char *, struct privdrop_user *);
 int	listen_socket(const char *path, const struct privdrop_user *owner);
 
 /* loop.c */
-int64_t	now_ms(void);
 void	watch(struct bridge *, int fd, enum bridge_kind, size_t slot,
 	    uint32_t want, uint32_t *have);
 int	bridge_run(struct bridge *);

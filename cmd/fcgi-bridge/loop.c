@@ -18,15 +18,6 @@
 
 enum { EVENTS_MAX = 64, TICK_MS = 250, ACCEPT_PAUSE_MS = 1000 };
 
-int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Make fd's registration `want`, knowing it is `*have`: add, change or
  * delete, only when it differs (one epoll_ctl per change, not per pass).

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "confload.h"
 #include "die.h"
 #include "httpd.h"
@@ -71,15 +72,6 @@ setup_fail(struct httpd_state *st, bool with_errno, const char *fmt, ...)
 		(void)snprintf(st->error + n, sizeof(st->error) - (size_t)n,
 		    ": %s", strerror(e));
 	return false;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "die.h"
 #include "sandbox.h"
 #include "signals.h"
@@ -32,12 +33,10 @@ tag(int kind, size_t index)
 static void
 update_clock(struct worker *w)
 {
-	struct timespec ts;
 	struct tm tm;
 	time_t prev = w->now;
 
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	w->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	w->now_ms = now_ms();
 	w->now = time(NULL);
 	if (w->now == prev)
 		return;
