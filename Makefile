@@ -125,6 +125,9 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(SBINDIR)
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
+	# A package creates the users in its own scripts: only a real
+	# install (no DESTDIR) does it here.
+	if [ -z "$(DESTDIR)" ]; then sh tools/users.sh; fi
 
 clean:
 	rm -rf bin

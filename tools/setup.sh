@@ -2,6 +2,7 @@
 # setup.sh: install, by Debian package name, what the build, `make run`
 # and `make check` need -- only the packages that are missing.
 # Run as root on Debian (CI does); elsewhere it prints the list and stops.
+# As root it also creates the suite's system users (tools/users.sh).
 set -eu
 
 # build: compiler, libraries of DESIGN.md
@@ -22,6 +23,7 @@ done 2>/dev/null || missing=$pkgs
 
 if [ -z "$missing" ]; then
 	echo "setup: all packages present"
+	[ "$(id -u)" -ne 0 ] || sh "$(dirname "$0")/users.sh"
 	exit 0
 fi
 
@@ -41,3 +43,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+# the system users the programs run as (tools/users.sh says why)
+sh "$(dirname "$0")/users.sh"
