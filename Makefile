@@ -21,7 +21,8 @@ LIBS	 = -lbearssl -lcrypt -lseccomp
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)
-LIB_SRC	 = $(wildcard lib/*.c)
+LIB_SRC	 = $(wildcard lib/*/*.c)
+LIB_H	 = $(wildcard lib/*/*.h)
 LIB_OBJ	 = $(LIB_SRC:lib/%.c=bin/obj/lib/%.o)
 LIB_A	 = bin/libsuite.a
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -29,17 +30,22 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=bin/unit/%)
 MAN5	 = $(wildcard doc/*.5)
 MAN8	 = $(wildcard doc/*.8)
 
-.PHONY: all setup check test unit analyse lint-man fuzz run install clean
+.PHONY: all layers setup check test unit analyse lint-man fuzz run install clean
 .SUFFIXES:
 .SECONDARY:
 
-all: $(BINS)
+all: layers $(BINS)
+
+# lib/ is in layers (base < conf, http < tls < net): a module that
+# includes one of a higher layer fails the build (tools/layers.sh).
+layers:
+	@sh tools/layers.sh
 
 setup:
 	sh tools/setup.sh
 
 # An object depends on every header of lib/ and of its own directory.
-bin/obj/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*/*.h)
+bin/obj/%.o: %.c $(LIB_H) $(wildcard cmd/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -58,7 +64,7 @@ SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 SAN_OBJ	 = $(LIB_SRC:lib/%.c=bin/san/%.o)
 SAN_A	 = bin/san/libsuite.a
-bin/san/%.o: lib/%.c $(wildcard lib/*.h)
+bin/san/%.o: lib/%.c $(LIB_H)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
 $(SAN_A): $(SAN_OBJ)
@@ -78,7 +84,7 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=bin/fuzz/%)
 FUZZ_FLAGS = -D_GNU_SOURCE -Ilib -g -O1 -fno-sanitize-recover=all
 FUZZ_OBJ = $(LIB_SRC:lib/%.c=bin/fuzzlib/%.o)
 FUZZ_A	 = bin/fuzzlib/libsuite.a
-bin/fuzzlib/%.o: lib/%.c $(wildcard lib/*.h)
+bin/fuzzlib/%.o: lib/%.c $(LIB_H)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 	    -c -o $@ $<

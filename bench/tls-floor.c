@@ -14,7 +14,7 @@
 
 #include <bearssl.h>
 
-#include "tls_keys.h"
+#include "tls/tls_keys.h"
 
 enum { ROUNDS = 300 };
 

@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "clock.h"
-#include "privdrop.h"
-#include "relayd_conf.h"
-#include "statusfile.h"
+#include "base/clock.h"
+#include "base/statusfile.h"
+#include "conf/relayd_conf.h"
+#include "net/privdrop.h"
 
 enum {
 	PROBE_READ_MAX = 65536,		/* bytes kept of an answer */

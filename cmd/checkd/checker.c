@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
-#include "sandbox.h"
+#include "net/sandbox.h"
 
 enum { EVENTS_MAX = 256 };
 

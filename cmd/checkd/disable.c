@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
 
 static struct table *
 table_named(struct checker *c, const char *name, size_t len)

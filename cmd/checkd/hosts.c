@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
 
 static void *
 xcalloc(size_t n, size_t size)

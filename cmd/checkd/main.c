@@ -22,11 +22,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
+#include "base/progopt.h"
 #include "checkd.h"
-#include "confload.h"
-#include "die.h"
-#include "progopt.h"
-#include "signals.h"
+#include "conf/confload.h"
+#include "net/signals.h"
 
 enum {
 	RESTART_BACKOFF_MS = 1000,	/* a checker that died is restarted */

@@ -20,9 +20,9 @@
 
 #include <bearssl.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
-#include "tls_client.h"
+#include "tls/tls_client.h"
 
 enum {
 	HTTP_HEAD_MAX = 8192,	/* status line and headers of a check */

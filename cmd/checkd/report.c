@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
 
 static void
 to_statusfile(const struct host *h, struct statusfile_host *s)

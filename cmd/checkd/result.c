@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
+#include "base/progopt.h"
 #include "checkd.h"
-#include "die.h"
-#include "progopt.h"
 
 /* relayd's words (host_error()), then ours; the status files use them. */
 const char *const reason_text[R_NREASONS] = {

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
 
 enum { SCRIPTS_MAX = 1024 };	/* running at once; more fail at once */
 

@@ -19,9 +19,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "clock.h"
-#include "fastcgi.h"
-#include "privdrop.h"
+#include "base/clock.h"
+#include "http/fastcgi.h"
+#include "net/privdrop.h"
 
 enum {
 	BRIDGE_CONN_MAX = 64,		/* connections, so requests, at once */

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "bridge.h"
-#include "die.h"
 
 static bool
 named(const struct fcgi_nv *nv, const char *name)

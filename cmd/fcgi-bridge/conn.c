@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "bridge.h"
-#include "die.h"
 
 static const struct fcgi_value known_values[] = {
 	{ "FCGI_MAX_CONNS", "64" },

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "bridge.h"
-#include "die.h"
 
 /* -U may name root (unlike -u): it only owns a socket. */
 void

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "bridge.h"
-#include "die.h"
 
 enum { EVENTS_MAX = 64, TICK_MS = 250, ACCEPT_PAUSE_MS = 1000 };
 

@@ -15,12 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
+#include "base/progopt.h"
 #include "bridge.h"
-#include "die.h"
-#include "privdrop.h"
-#include "sandbox.h"
-#include "signals.h"
-#include "progopt.h"
+#include "net/privdrop.h"
+#include "net/sandbox.h"
+#include "net/signals.h"
 
 static const char *const default_users[] = { "www", "www-data", NULL };
 

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "bridge.h"
-#include "die.h"
 
 _Noreturn static void
 usage(void)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "bridge.h"
-#include "die.h"
 
 void
 output_log_flush(struct conn *c)

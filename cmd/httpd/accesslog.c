@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http_log.h"
-#include "http_path.h"
-#include "tls_server.h"
+#include "http/http_log.h"
+#include "http/http_path.h"
+#include "tls/tls_server.h"
 #include "worker.h"
 
 enum { LOG_FIELD_MAX = 1024, LOG_LINE_MAX = 8192 };

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "htpasswd.h"
+#include "http/htpasswd.h"
 #include "worker.h"
 
 enum { AUTH_FILES_MAX = 8 };	/* distinct htpasswd files cached */

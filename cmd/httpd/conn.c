@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "die.h"
-#include "tls_server.h"
+#include "base/die.h"
+#include "tls/tls_server.h"
 #include "worker.h"
 
 enum {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "strbuf.h"
+#include "base/strbuf.h"
 #include "worker.h"
 
 static ssize_t

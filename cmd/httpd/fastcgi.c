@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "tls_server.h"
+#include "tls/tls_server.h"
 #include "worker.h"
 
 static struct fcgi_req *

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http_path.h"
-#include "tls_server.h"
+#include "http/http_path.h"
+#include "tls/tls_server.h"
 #include "worker.h"
 
 /* The PARAMS content as it is built, after the record's header. */

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "die.h"
+#include "base/die.h"
 #include "worker.h"
 
 static bool

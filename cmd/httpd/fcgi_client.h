@@ -29,10 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fastcgi.h"
-#include "http_chunked.h"
-#include "http_request.h"
-#include "httpd_conf.h"
+#include "conf/httpd_conf.h"
+#include "http/fastcgi.h"
+#include "http/http_chunked.h"
+#include "http/http_request.h"
 
 enum {
 	FCGI_TARGETS_MAX = 32,		/* distinct sockets in a configuration */

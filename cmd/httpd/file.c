@@ -18,9 +18,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "autoindex.h"
-#include "http_date.h"
-#include "http_range.h"
+#include "http/autoindex.h"
+#include "http/http_date.h"
+#include "http/http_range.h"
 #include "worker.h"
 
 static int

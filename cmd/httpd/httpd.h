@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http_request.h"
-#include "httpd_conf.h"
-#include "privdrop.h"
-#include "tls_cache.h"
+#include "conf/httpd_conf.h"
+#include "http/http_request.h"
+#include "net/privdrop.h"
+#include "tls/tls_cache.h"
 
 enum {
 	HTTPD_LISTENERS_MAX = 64,

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "autoindex.h"
+#include "http/autoindex.h"
 #include "worker.h"
 
 enum {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "die.h"
+#include "base/die.h"
 #include "httpd.h"
 
 static bool

@@ -23,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "confload.h"
-#include "die.h"
+#include "base/clock.h"
+#include "base/die.h"
+#include "base/progopt.h"
+#include "conf/confload.h"
 #include "httpd.h"
-#include "progopt.h"
-#include "signals.h"
+#include "net/signals.h"
 
 enum {
 	GENERATIONS_MAX = 4,		/* current one and those draining */

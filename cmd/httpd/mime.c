@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "die.h"
+#include "base/die.h"
 #include "worker.h"
 
 struct mime_slot {

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http_path.h"
-#include "patterns.h"
-#include "strbuf.h"
+#include "base/patterns.h"
+#include "base/strbuf.h"
+#include "http/http_path.h"
 #include "worker.h"
 
 enum { REWRITES_MAX = 8 };	/* a rewrite loop ends here, with 500 */

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "httpd.h"
-#include "tls_server.h"
+#include "tls/tls_server.h"
 #include "worker.h"
 
 struct listener_tls {

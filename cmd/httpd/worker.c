@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "die.h"
-#include "sandbox.h"
-#include "signals.h"
+#include "base/clock.h"
+#include "base/die.h"
+#include "net/sandbox.h"
+#include "net/signals.h"
 #include "worker.h"
 
 enum { TAG_LISTENER = WORKER_TAG_LISTENER, TAG_SIGNAL = WORKER_TAG_SIGNAL };

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "fcgi_client.h"
-#include "http_request.h"
+#include "http/http_request.h"
 #include "httpd.h"
 
 enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */

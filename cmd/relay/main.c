@@ -2,9 +2,9 @@
  * relay: main() in the order every program of the suite follows --
  * options, configuration (-n stops here), then the work.
  */
-#include "confload.h"
-#include "die.h"
-#include "progopt.h"
+#include "base/die.h"
+#include "base/progopt.h"
+#include "conf/confload.h"
 
 int
 main(int argc, char **argv)

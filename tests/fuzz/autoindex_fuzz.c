@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autoindex.h"
+#include "http/autoindex.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "arena.h"
-#include "confload.h"
+#include "base/arena.h"
+#include "conf/confload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastcgi.h"
+#include "http/fastcgi.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

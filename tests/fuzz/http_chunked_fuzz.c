@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_chunked.h"
+#include "http/http_chunked.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_log.h"
+#include "http/http_log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

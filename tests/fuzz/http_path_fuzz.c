@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_path.h"
+#include "http/http_path.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_range.h"
+#include "http/http_range.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_request.h"
+#include "http/http_request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "patterns.h"
+#include "base/patterns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

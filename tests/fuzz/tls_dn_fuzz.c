@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tls_dn.h"
+#include "tls/tls_dn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tls_hello.h"
+#include "tls/tls_hello.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "autoindex.h"
+#include "http/autoindex.h"
 #include "tap.h"
 
 enum { PAGE_MAX_TEST = 65536 };

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "conf.h"
+#include "base/arena.h"
+#include "conf/conf.h"
 #include "tap.h"
 
 static const char *const keywords[] = { "server", "listen", NULL };

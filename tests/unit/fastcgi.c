@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fastcgi.h"
+#include "http/fastcgi.h"
 #include "tap.h"
 
 static bool

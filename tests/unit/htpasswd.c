@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "htpasswd.h"
+#include "http/htpasswd.h"
 #include "tap.h"
 
 struct hash_case {

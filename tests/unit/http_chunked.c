@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http_chunked.h"
+#include "http/http_chunked.h"
 #include "tap.h"
 
 /*

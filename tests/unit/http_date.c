@@ -1,7 +1,7 @@
 /* Unit tests of HTTP date formatting and parsing. */
 #include <string.h>
 
-#include "http_date.h"
+#include "http/http_date.h"
 #include "tap.h"
 
 int

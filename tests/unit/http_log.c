@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http_log.h"
+#include "http/http_log.h"
 #include "tap.h"
 
 enum { LINE_MAX_TEST = 4096 };

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http_path.h"
+#include "http/http_path.h"
 #include "tap.h"
 
 struct path_case {

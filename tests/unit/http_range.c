@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http_range.h"
+#include "http/http_range.h"
 #include "tap.h"
 
 struct range_case {

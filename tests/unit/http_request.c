@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_request.h"
+#include "http/http_request.h"
 #include "tap.h"
 
 static struct http_request req;

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "confload.h"
-#include "httpd_conf.h"
+#include "base/arena.h"
+#include "conf/confload.h"
+#include "conf/httpd_conf.h"
 #include "tap.h"
 
 /* Load buf; the warnings it printed go to *warnings (caller frees). */

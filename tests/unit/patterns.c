@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "patterns.h"
+#include "base/patterns.h"
 #include "tap.h"
 
 struct pattern_case {

@@ -12,11 +12,11 @@
 
 #include <bearssl.h>
 
+#include "conf/tls_params.h"
 #include "tap.h"
-#include "tls_cache.h"
-#include "tls_dn.h"
-#include "tls_hello.h"
-#include "tls_params.h"
+#include "tls/tls_cache.h"
+#include "tls/tls_dn.h"
+#include "tls/tls_hello.h"
 
 /* A ClientHello record: session id of sid_len, then the extensions. */
 static size_t

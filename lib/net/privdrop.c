@@ -1,0 +1,72 @@
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/die.h"
+#include "net/privdrop.h"
+
+bool
+privdrop_lookup(const char *name, struct privdrop_user *u)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return false;
+	u->uid = pw.pw_uid;
+	u->gid = pw.pw_gid;
+	(void)snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
+	(void)snprintf(u->home, sizeof(u->home), "%s", pw.pw_dir);
+	return true;
+}
+
+void
+privdrop_find_user(const char *name, const char *const *defaults,
+    struct privdrop_user *u)
+{
+	const char *const *d;
+
+	if (name != NULL) {
+		if (!privdrop_lookup(name, u))
+			die(DIE_CONFIG, "user %s: no such user", name);
+	} else {
+		for (d = defaults; *d != NULL; d++)
+			if (privdrop_lookup(*d, u))
+				break;
+		if (*d == NULL)
+			die(DIE_CONFIG, "none of the default users exists "
+			    "(%s ...); choose one with -u", defaults[0]);
+	}
+	if (u->uid == 0 || u->gid == 0)
+		die(DIE_CONFIG, "user %s: refusing to run workers as root",
+		    u->name);
+}
+
+void
+privdrop_apply(const char *dir, const struct privdrop_user *u)
+{
+	if (dir != NULL) {
+		if (chroot(dir) == -1)
+			die_sys(DIE_SYS, "chroot %s", dir);
+		if (chdir("/") == -1)
+			die_sys(DIE_SYS, "chdir /");
+	}
+	/* setgroups first: setuid would leave root's groups behind. */
+	if (setgroups(1, &u->gid) == -1)
+		die_sys(DIE_SYS, "setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) == -1)
+		die_sys(DIE_SYS, "setresgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) == -1)
+		die_sys(DIE_SYS, "setresuid %u", (unsigned)u->uid);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		die_sys(DIE_SYS, "prctl(PR_SET_NO_NEW_PRIVS)");
+	/* Prove it: none of these may succeed any more. */
+	if (setuid(0) != -1 || seteuid(0) != -1 || setgid(0) != -1 ||
+	    getuid() == 0 || geteuid() == 0)
+		die(DIE_SYS, "privileges could be regained after the drop");
+}

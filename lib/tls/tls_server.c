@@ -1,0 +1,739 @@
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tls/tls_dn.h"
+#include "tls/tls_hello.h"
+#include "tls/tls_io.h"
+#include "tls/tls_server.h"
+
+/* The connection a BearSSL callback's context pointer is part of. */
+static struct tls_conn *
+conn_of_policy(const br_ssl_server_policy_class **pctx)
+{
+	return (struct tls_conn *)(void *)((char *)pctx -
+	    offsetof(struct tls_conn, policy));
+}
+
+static struct tls_conn *
+conn_of_cache(const br_ssl_session_cache_class **ctx)
+{
+	return (struct tls_conn *)(void *)((char *)ctx -
+	    offsetof(struct tls_conn, cache_vtable));
+}
+
+static struct tls_conn *
+conn_of_x509(const br_x509_class **ctx)
+{
+	return (struct tls_conn *)(void *)((char *)ctx -
+	    offsetof(struct tls_conn, peer.vtable));
+}
+
+static const br_hash_class *
+hash_class(unsigned id)
+{
+	switch (id) {
+	case br_sha1_ID:
+		return &br_sha1_vtable;
+	case br_sha224_ID:
+		return &br_sha224_vtable;
+	case br_sha256_ID:
+		return &br_sha256_vtable;
+	case br_sha384_ID:
+		return &br_sha384_vtable;
+	case br_sha512_ID:
+		return &br_sha512_vtable;
+	default:
+		return NULL;
+	}
+}
+
+/* --- the policy: which certificate, which suite, and signing --- */
+
+/* The hash to sign with: SHA-256 first, from those the client takes. */
+static unsigned
+sign_hash(unsigned mask, unsigned version, bool ec)
+{
+	static const unsigned order[] = { br_sha256_ID, br_sha384_ID,
+	    br_sha512_ID, br_sha224_ID, br_sha1_ID };
+	size_t i;
+
+	if (version < BR_TLS12)
+		return ec ? br_sha1_ID : 0;	/* 0: MD5+SHA-1 */
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (mask & (1u << order[i]))
+			return order[i];
+	return br_sha1_ID;	/* RFC 5246 7.4.1.4.1: the default */
+}
+
+static int
+policy_choose(const br_ssl_server_policy_class **pctx,
+    const br_ssl_server_context *sc, br_ssl_server_choices *choices)
+{
+	struct tls_conn *t = conn_of_policy(pctx);
+	const struct tls_keypair *kp;
+	const br_suite_translated *suites;
+	size_t i, n;
+	unsigned keyx, want, hashes;
+	bool ec;
+
+	t->vhost = t->srv->select(t->srv->select_arg,
+	    br_ssl_engine_get_server_name(&sc->eng));
+	kp = &t->srv->keys[t->vhost];
+	ec = kp->key_type == BR_KEYTYPE_EC;
+	want = ec ? BR_SSLKEYX_ECDHE_ECDSA : BR_SSLKEYX_ECDHE_RSA;
+	hashes = br_ssl_server_get_client_hashes(sc);
+	suites = br_ssl_server_get_client_suites(sc, &n);
+	for (i = 0; i < n; i++) {
+		keyx = (unsigned)suites[i][1] >> 12;
+		if (keyx != want)
+			continue;
+		choices->cipher_suite = suites[i][0];
+		choices->algo_id = 0xFF00 + sign_hash(ec ? (hashes >> 8) &
+		    0xFF : hashes & 0xFF, br_ssl_engine_get_version(&sc->eng),
+		    ec);
+		choices->chain = kp->chain;
+		choices->chain_len = kp->chain_len;
+		return 1;
+	}
+	return 0;
+}
+
+/* Only ECDHE suites are offered: no RSA or static ECDH key exchange. */
+static uint32_t
+policy_keyx(const br_ssl_server_policy_class **pctx, unsigned char *data,
+    size_t *len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static const unsigned char *
+rsa_oid(unsigned id)
+{
+	switch (id) {
+	case br_sha1_ID:
+		return BR_HASH_OID_SHA1;
+	case br_sha224_ID:
+		return BR_HASH_OID_SHA224;
+	case br_sha256_ID:
+		return BR_HASH_OID_SHA256;
+	case br_sha384_ID:
+		return BR_HASH_OID_SHA384;
+	case br_sha512_ID:
+		return BR_HASH_OID_SHA512;
+	default:
+		return NULL;	/* MD5+SHA-1, TLS 1.0 and 1.1 */
+	}
+}
+
+/*
+ * The engine passes algo_id as 0xFF00 + hash id, the value choose() set:
+ * only the low byte names the hash.
+ */
+static size_t
+policy_sign(const br_ssl_server_policy_class **pctx, unsigned algo_id,
+    unsigned char *data, size_t hv_len, size_t len)
+{
+	struct tls_conn *t = conn_of_policy(pctx);
+	const struct tls_keypair *kp = &t->srv->keys[t->vhost];
+	unsigned char hv[64], sig[512];
+	unsigned id = algo_id & 0xFF;
+	size_t n;
+
+	if (hv_len > sizeof(hv))
+		return 0;
+	memcpy(hv, data, hv_len);
+	if (kp->key_type == BR_KEYTYPE_EC) {
+		if (hash_class(id) == NULL)
+			return 0;
+		n = br_ecdsa_sign_asn1_get_default()(&t->srv->ec,
+		    hash_class(id), hv, &kp->ec, sig);
+	} else {
+		n = (kp->rsa.n_bitlen + 7) / 8;
+		if (n > sizeof(sig) || !br_rsa_pkcs1_sign_get_default()(
+		    rsa_oid(id), hv, hv_len, &kp->rsa, sig))
+			return 0;
+	}
+	if (n == 0 || n > len)
+		return 0;
+	memcpy(data, sig, n);
+	return n;
+}
+
+static const br_ssl_server_policy_class policy_vtable = {
+	sizeof(const br_ssl_server_policy_class *),
+	policy_choose,
+	policy_keyx,
+	policy_sign
+};
+
+/* --- the session cache, bound to the host and the client's identity --- */
+
+static void
+cache_save(const br_ssl_session_cache_class **ctx,
+    br_ssl_server_context *sc, const br_ssl_session_parameters *params)
+{
+	struct tls_conn *t = conn_of_cache(ctx);
+	struct tls_session s;
+
+	(void)sc;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.id, params->session_id, sizeof(s.id));
+	memcpy(s.master, params->master_secret, sizeof(s.master));
+	s.version = params->version;
+	s.suite = params->cipher_suite;
+	s.vhost = t->srv->cache_tag << 16 | (uint32_t)t->vhost;
+	s.expires = (int64_t)time(NULL) + t->srv->lifetime;
+	s.peer_verified = t->peer_verified;
+	/* The subject is set only for a verified client. */
+	if (t->peer_verified)
+		memcpy(s.peer_subject, t->peer_subject,
+		    sizeof(s.peer_subject));
+	tls_cache_save(t->srv->cache, &s);
+	explicit_bzero(&s, sizeof(s));
+}
+
+static int
+cache_load(const br_ssl_session_cache_class **ctx,
+    br_ssl_server_context *sc, br_ssl_session_parameters *params)
+{
+	struct tls_conn *t = conn_of_cache(ctx);
+	struct tls_session s;
+	size_t vhost;
+
+	(void)sc;
+	/*
+	 * BearSSL asks before it has read the extensions: the SNI name
+	 * comes from the ClientHello's bytes.  No name to be sure of, no
+	 * resumption.
+	 */
+	if (t->sni_state != TLS_SNI_KNOWN ||
+	    !tls_cache_load(t->srv->cache, params->session_id, time(NULL),
+	    &s))
+		return 0;
+	vhost = t->srv->select(t->srv->select_arg, t->sni);
+	/* Made for another host: a full handshake, with this host's key. */
+	if (s.vhost != (t->srv->cache_tag << 16 | (uint32_t)vhost)) {
+		explicit_bzero(&s, sizeof(s));
+		return 0;
+	}
+	params->version = s.version;
+	params->cipher_suite = s.suite;
+	memcpy(params->master_secret, s.master, sizeof(s.master));
+	t->vhost = vhost;
+	t->resumed = true;
+	t->peer_verified = s.peer_verified;
+	if (s.peer_verified)
+		memcpy(t->peer_subject, s.peer_subject,
+		    sizeof(t->peer_subject));
+	explicit_bzero(&s, sizeof(s));
+	return 1;
+}
+
+static const br_ssl_session_cache_class cache_vtable = {
+	sizeof(const br_ssl_session_cache_class *),
+	cache_save,
+	cache_load
+};
+
+/* --- client certificates: BearSSL's minimal engine, watched --- */
+
+static void
+dn_append(void *arg, const void *buf, size_t len)
+{
+	struct tls_peer_x509 *p = arg;
+
+	if (p->dn_overflow || len > sizeof(p->dn) - p->dn_len) {
+		p->dn_overflow = true;
+		return;
+	}
+	memcpy(p->dn + p->dn_len, buf, len);
+	p->dn_len += len;
+}
+
+static void
+x509_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	struct tls_conn *t = conn_of_x509(ctx);
+
+	t->peer.ncerts = 0;
+	t->peer.xm.vtable->start_chain(&t->peer.xm.vtable, server_name);
+}
+
+static void
+x509_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	struct tls_conn *t = conn_of_x509(ctx);
+
+	if (t->peer.ncerts == 0) {
+		t->peer.dn_len = 0;
+		t->peer.dn_overflow = false;
+		br_x509_decoder_init(&t->peer.dec, dn_append, &t->peer);
+	}
+	t->peer.xm.vtable->start_cert(&t->peer.xm.vtable, length);
+}
+
+static void
+x509_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_conn *t = conn_of_x509(ctx);
+
+	if (t->peer.ncerts == 0)
+		br_x509_decoder_push(&t->peer.dec, buf, len);
+	t->peer.xm.vtable->append(&t->peer.xm.vtable, buf, len);
+}
+
+static void
+x509_end_cert(const br_x509_class **ctx)
+{
+	struct tls_conn *t = conn_of_x509(ctx);
+
+	t->peer.ncerts++;
+	t->peer.xm.vtable->end_cert(&t->peer.xm.vtable);
+}
+
+/*
+ * `client ca ... optional` tolerates a client without a certificate,
+ * not one with a bad certificate: once a chain was sent and failed, the
+ * engine is told to stop tolerating, so the handshake fails as it would
+ * without `optional`.
+ */
+static unsigned
+x509_end_chain(const br_x509_class **ctx)
+{
+	struct tls_conn *t = conn_of_x509(ctx);
+	unsigned r = t->peer.xm.vtable->end_chain(&t->peer.xm.vtable);
+
+	if (r == 0 && t->peer.ncerts > 0) {
+		t->peer_verified = true;
+		if (t->peer.dn_overflow || !tls_dn_text(t->peer.dn,
+		    t->peer.dn_len, t->peer_subject, sizeof(t->peer_subject)))
+			(void)snprintf(t->peer_subject,
+			    sizeof(t->peer_subject), "(unprintable)");
+	} else if (t->peer.ncerts > 0)
+		br_ssl_engine_remove_flags(&t->sc.eng,
+		    BR_OPT_TOLERATE_NO_CLIENT_AUTH);
+	return r;
+}
+
+static const br_x509_pkey *
+x509_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const struct tls_conn *t = (const struct tls_conn *)(const void *)
+	    ((const char *)ctx - offsetof(struct tls_conn, peer.vtable));
+
+	return t->peer.xm.vtable->get_pkey(&t->peer.xm.vtable, usages);
+}
+
+static const br_x509_class x509_vtable = {
+	sizeof(struct tls_peer_x509),
+	x509_start_chain,
+	x509_start_cert,
+	x509_append,
+	x509_end_cert,
+	x509_end_chain,
+	x509_get_pkey
+};
+
+/* --- set-up --- */
+
+void
+tls_server_prepare(struct tls_server *srv)
+{
+	srv->ec = *br_ec_get_default();
+	srv->ec.supported_curves &= srv->params.curves;
+	if ((srv->aes_ctr = br_aes_x86ni_ctr_get_vtable()) == NULL)
+		srv->aes_ctr = &br_aes_ct64_ctr_vtable;
+	if ((srv->ghash = br_ghash_pclmul_get()) == 0)
+		srv->ghash = br_ghash_ctmul64;
+	if ((srv->aes_cbcenc = br_aes_x86ni_cbcenc_get_vtable()) == NULL ||
+	    (srv->aes_cbcdec = br_aes_x86ni_cbcdec_get_vtable()) == NULL) {
+		srv->aes_cbcenc = &br_aes_ct64_cbcenc_vtable;
+		srv->aes_cbcdec = &br_aes_ct64_cbcdec_vtable;
+	}
+	if ((srv->chacha20 = br_chacha20_sse2_get()) == 0)
+		srv->chacha20 = br_chacha20_ct_run;
+	if ((srv->poly1305 = br_poly1305_ctmulq_get()) == 0)
+		srv->poly1305 = br_poly1305_ctmul_run;
+}
+
+static void
+engine_algorithms(br_ssl_engine_context *eng, const struct tls_server *srv)
+{
+	br_ssl_engine_set_hash(eng, br_md5_ID, &br_md5_vtable);
+	br_ssl_engine_set_hash(eng, br_sha1_ID, &br_sha1_vtable);
+	br_ssl_engine_set_hash(eng, br_sha224_ID, &br_sha224_vtable);
+	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_prf10(eng, &br_tls10_prf);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable,
+	    &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, srv->aes_ctr);
+	br_ssl_engine_set_ghash(eng, srv->ghash);
+	br_ssl_engine_set_cbc(eng, &br_sslrec_in_cbc_vtable,
+	    &br_sslrec_out_cbc_vtable);
+	br_ssl_engine_set_aes_cbc(eng, srv->aes_cbcenc, srv->aes_cbcdec);
+	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable,
+	    &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(eng, srv->chacha20);
+	br_ssl_engine_set_poly1305(eng, srv->poly1305);
+}
+
+static void
+client_auth(struct tls_conn *t)
+{
+	const struct tls_server *srv = t->srv;
+	br_ssl_engine_context *eng = &t->sc.eng;
+
+	br_x509_minimal_init_full(&t->peer.xm, srv->client_ca->ta,
+	    srv->client_ca->n);
+	t->peer.vtable = &x509_vtable;
+	br_ssl_engine_set_x509(eng, &t->peer.vtable);
+	br_ssl_server_set_trust_anchor_names_alt(&t->sc, srv->client_ca->ta,
+	    srv->client_ca->n);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_default_ecdsa(eng);
+	if (srv->client_optional)
+		br_ssl_engine_add_flags(eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
+}
+
+bool
+tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
+{
+	br_ssl_engine_context *eng = &t->sc.eng;
+
+	t->srv = srv;
+	t->vhost = 0;
+	t->resumed = t->peer_verified = false;
+	t->sni_state = TLS_SNI_PENDING;
+	t->hello = NULL;
+	t->hello_len = 0;
+	br_ssl_server_zero(&t->sc);
+	br_ssl_engine_set_versions(eng, srv->params.version_min,
+	    srv->params.version_max);
+	br_ssl_engine_set_suites(eng, srv->params.suites,
+	    srv->params.nsuites);
+	br_ssl_engine_set_ec(eng, &srv->ec);
+	engine_algorithms(eng, srv);
+	br_ssl_engine_add_flags(eng, BR_OPT_ENFORCE_SERVER_PREFERENCES |
+	    BR_OPT_NO_RENEGOTIATION);
+	t->policy = &policy_vtable;
+	t->sc.policy_vtable = &t->policy;
+	if (srv->cache != NULL) {
+		t->cache_vtable = &cache_vtable;
+		br_ssl_server_set_cache(&t->sc, &t->cache_vtable);
+	}
+	if (srv->client_ca != NULL)
+		client_auth(t);
+	br_ssl_engine_set_buffer(eng, t->buf, sizeof(t->buf), 1);
+	if (!tls_io_seed(eng))
+		return false;
+	return br_ssl_server_reset(&t->sc) != 0;
+}
+
+/* --- moving records --- */
+
+static unsigned
+state(const struct tls_conn *t)
+{
+	return br_ssl_engine_current_state(&t->sc.eng);
+}
+
+void
+tls_conn_release(struct tls_conn *t)
+{
+	free(t->hello);
+	t->hello = NULL;
+}
+
+/* The whole first record is in: 5 header bytes and its length. */
+static size_t
+hello_need(const struct tls_conn *t)
+{
+	if (t->hello_len < 5)
+		return 5;
+	if (t->hello[0] != 22)		/* not a handshake: the engine says so */
+		return t->hello_len;
+	return 5 + ((size_t)t->hello[3] << 8 | t->hello[4]);
+}
+
+/* Hand what was gathered to the engine, which expects it next. */
+static void
+push_hello(struct tls_conn *t)
+{
+	br_ssl_engine_context *eng = &t->sc.eng;
+	unsigned char *p;
+	size_t off = 0, room;
+
+	while (off < t->hello_len && (state(t) & BR_SSL_RECVREC)) {
+		p = br_ssl_engine_recvrec_buf(eng, &room);
+		if (room > t->hello_len - off)
+			room = t->hello_len - off;
+		memcpy(p, t->hello + off, room);
+		br_ssl_engine_recvrec_ack(eng, room);
+		off += room;
+	}
+}
+
+/*
+ * BearSSL looks a session up as soon as it has read the session ID,
+ * before the extensions: it must get the ClientHello record only when
+ * the whole record is here, so that the name in it is known by then.
+ * Until then the stream is read into `hello`: 1 progress, 0 the peer
+ * closed, -1 EAGAIN or an error, as tls_io_recv.
+ */
+static int
+gather_hello(struct tls_conn *t, int fd, bool *readable)
+{
+	size_t need;
+	ssize_t n;
+	bool known;
+
+	if (t->hello == NULL) {
+		if ((t->hello = malloc(TLS_HELLO_MAX)) == NULL) {
+			t->sni_state = TLS_SNI_UNKNOWN;
+			return 1;
+		}
+		t->hello_len = 0;
+	}
+	need = hello_need(t);
+	if (need > TLS_HELLO_MAX)
+		need = TLS_HELLO_MAX;
+	if (t->hello_len < need) {
+		n = read(fd, t->hello + t->hello_len, need - t->hello_len);
+		if (n == 0)
+			return 0;
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				*readable = false;
+			return errno == EINTR ? 1 : -1;
+		}
+		t->hello_len += (size_t)n;
+		if (t->hello_len < need)
+			return 1;
+	}
+	if (t->hello_len < hello_need(t) && t->hello_len < TLS_HELLO_MAX)
+		return 1;			/* the header told the length */
+	known = t->hello_len == hello_need(t) &&
+	    tls_hello_sni(t->hello, t->hello_len, t->sni, sizeof(t->sni));
+	/* Settled first: the engine looks the session up as it takes it. */
+	t->sni_state = known ? TLS_SNI_KNOWN : TLS_SNI_UNKNOWN;
+	push_hello(t);
+	tls_conn_release(t);
+	return 1;
+}
+
+/* Records from the socket into the engine, the ClientHello gathered. */
+static int
+recv_step(struct tls_conn *t, int fd, bool *readable)
+{
+	if (t->sni_state == TLS_SNI_PENDING)
+		return gather_hello(t, fd, readable);
+	return tls_io_recv(&t->sc.eng, fd, readable);
+}
+
+/* The engine closed: cleanly (0) or not (-1, EPROTO). */
+static ssize_t
+closed(const struct tls_conn *t)
+{
+	if (br_ssl_engine_last_error(&t->sc.eng) == BR_ERR_OK)
+		return 0;
+	errno = EPROTO;
+	return -1;
+}
+
+ssize_t
+tls_conn_read(struct tls_conn *t, int fd, bool *readable, bool *writable,
+    void *buf, size_t len)
+{
+	br_ssl_engine_context *eng = &t->sc.eng;
+	unsigned char *p;
+	unsigned st;
+	size_t avail;
+	int r;
+
+	for (;;) {
+		if (!tls_io_send(&t->sc.eng, fd, writable, false))
+			return -1;
+		st = state(t);
+		if (st & BR_SSL_CLOSED)
+			return closed(t);
+		if (st & BR_SSL_RECVAPP) {
+			p = br_ssl_engine_recvapp_buf(eng, &avail);
+			if (avail > len)
+				avail = len;
+			memcpy(buf, p, avail);
+			br_ssl_engine_recvapp_ack(eng, avail);
+			return (ssize_t)avail;
+		}
+		if (!(st & BR_SSL_RECVREC) || !*readable)
+			break;
+		r = recv_step(t, fd, readable);
+		if (r == 0)
+			return 0;
+		if (r == -1 && *readable)
+			return -1;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+/*
+ * Room for plaintext in the engine, sending records first if they are in
+ * the way.  NULL with errno set when there is none yet.
+ */
+static unsigned char *
+app_space(struct tls_conn *t, int fd, bool *readable, bool *writable,
+    size_t *len)
+{
+	unsigned st;
+
+	for (;;) {
+		st = state(t);
+		if (st & BR_SSL_CLOSED) {
+			errno = br_ssl_engine_last_error(&t->sc.eng) ==
+			    BR_ERR_OK ? EPIPE : EPROTO;
+			return NULL;
+		}
+		if (st & BR_SSL_SENDAPP)
+			return br_ssl_engine_sendapp_buf(&t->sc.eng, len);
+		if ((st & BR_SSL_SENDREC) && *writable) {
+			if (!tls_io_send(&t->sc.eng, fd, writable, true))
+				return NULL;
+			continue;
+		}
+		/* Still in the handshake: it needs the client's records. */
+		if ((st & BR_SSL_RECVREC) && *readable &&
+		    !(st & BR_SSL_SENDREC)) {
+			if (recv_step(t, fd, readable) == 0) {
+				errno = EPIPE;
+				return NULL;
+			}
+			continue;
+		}
+		errno = EAGAIN;
+		return NULL;
+	}
+}
+
+ssize_t
+tls_conn_write(struct tls_conn *t, int fd, bool *readable, bool *writable,
+    const void *buf, size_t len)
+{
+	unsigned char *p;
+	size_t room;
+
+	if ((p = app_space(t, fd, readable, writable, &room)) == NULL)
+		return -1;
+	if (room > len)
+		room = len;
+	memcpy(p, buf, room);
+	br_ssl_engine_sendapp_ack(&t->sc.eng, room);
+	return (ssize_t)room;
+}
+
+ssize_t
+tls_conn_write_file(struct tls_conn *t, int fd, bool *readable,
+    bool *writable, int file, off_t off, size_t len)
+{
+	unsigned char *p;
+	size_t room;
+	ssize_t n;
+
+	if ((p = app_space(t, fd, readable, writable, &room)) == NULL)
+		return -1;
+	if (room > len)
+		room = len;
+	if ((n = pread(file, p, room, off)) > 0)
+		br_ssl_engine_sendapp_ack(&t->sc.eng, (size_t)n);
+	return n;
+}
+
+int
+tls_conn_flush(struct tls_conn *t, int fd, bool *writable)
+{
+	br_ssl_engine_flush(&t->sc.eng, 0);
+	if (!tls_io_send(&t->sc.eng, fd, writable, false))
+		return -1;
+	if (state(t) & BR_SSL_SENDREC) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return 0;
+}
+
+void
+tls_conn_close(struct tls_conn *t, int fd, bool *writable)
+{
+	/* A handshake cut short gets no alert: there is no session. */
+	if (!tls_conn_ready(t))
+		return;
+	br_ssl_engine_close(&t->sc.eng);
+	(void)tls_io_send(&t->sc.eng, fd, writable, false);
+}
+
+bool
+tls_conn_ready(const struct tls_conn *t)
+{
+	return (state(t) & BR_SSL_SENDAPP) != 0;
+}
+
+const char *
+tls_conn_error(const struct tls_conn *t)
+{
+	static char text[64];
+	int e = br_ssl_engine_last_error(&t->sc.eng);
+
+	switch (e) {
+	case BR_ERR_OK:
+		return NULL;
+	case BR_ERR_UNSUPPORTED_VERSION:
+		return "unsupported protocol version";
+	case BR_ERR_BAD_VERSION:
+	case BR_ERR_UNKNOWN_TYPE:
+		return "not a TLS record (plain text on a TLS port?)";
+	case BR_ERR_BAD_CIPHER_SUITE:
+		return "no cipher suite in common";
+	case BR_ERR_NO_CLIENT_AUTH:
+		return "no client certificate";
+	case BR_ERR_BAD_MAC:
+		return "bad record MAC";
+	case BR_ERR_IO:
+		return "I/O error";
+	default:
+		break;
+	}
+	if (e >= BR_ERR_SEND_FATAL_ALERT)
+		(void)snprintf(text, sizeof(text), "sent fatal alert %d",
+		    e - BR_ERR_SEND_FATAL_ALERT);
+	else if (e >= BR_ERR_RECV_FATAL_ALERT)
+		(void)snprintf(text, sizeof(text), "received fatal alert %d",
+		    e - BR_ERR_RECV_FATAL_ALERT);
+	else if (e >= 32 && e < 64)
+		(void)snprintf(text, sizeof(text), "client certificate "
+		    "rejected (X.509 error %d)", e);
+	else
+		(void)snprintf(text, sizeof(text), "BearSSL error %d", e);
+	return text;
+}
+
+const char *
+tls_conn_suite(const struct tls_conn *t)
+{
+	br_ssl_session_parameters p;
+
+	br_ssl_engine_get_session_parameters(&t->sc.eng, &p);
+	return tls_suite_name(p.cipher_suite);
+}

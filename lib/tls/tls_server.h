@@ -1,0 +1,131 @@
+/*
+ * tls_server: the server side of TLS over BearSSL's engine, one
+ * connection at a time, driven by the caller's non-blocking socket and
+ * event loop.
+ *
+ * The parent builds a struct tls_server per TLS socket (keys, suites,
+ * client CAs, the shared session cache); a worker gives each connection
+ * a struct tls_conn, which owns the engine and its buffers (about 40 KiB,
+ * only the parts used are touched).  The readable/writable flags are the
+ * caller's edge-triggered bookkeeping: an operation reads or writes the
+ * socket only while its flag is set and clears it on EAGAIN.
+ *
+ * Certificates are chosen by the server the SNI name selects (the
+ * caller's `select`); a session is resumed only for that same server,
+ * and a resumed session brings back the client certificate's identity.
+ */
+#ifndef TLS_SERVER_H
+#define TLS_SERVER_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bearssl.h>
+
+#include "conf/tls_params.h"
+#include "tls/tls_cache.h"
+#include "tls/tls_keys.h"
+
+struct tls_server {
+	struct tls_params	 params;
+	br_ec_impl		 ec;		/* BearSSL's, curves narrowed */
+	/*
+	 * The fastest implementations this CPU runs, chosen once: asking
+	 * per connection costs several CPUID instructions, which trap to
+	 * the hypervisor in a virtual machine.
+	 */
+	const br_block_ctr_class *aes_ctr;
+	br_ghash		 ghash;
+	const br_block_cbcenc_class *aes_cbcenc;
+	const br_block_cbcdec_class *aes_cbcdec;
+	br_chacha20_run		 chacha20;
+	br_poly1305_run		 poly1305;
+	const struct tls_keypair *keys;		/* one per virtual host */
+	size_t			 nkeys;
+	const struct tls_anchors *client_ca;	/* NULL: none asked for */
+	bool			 client_optional;
+	struct tls_cache	*cache;		/* NULL: no resumption */
+	uint32_t		 cache_tag;	/* this socket, in the cache */
+	long long		 lifetime;	/* of a cached session, s */
+	/* The virtual host an SNI name selects ("" if none was sent). */
+	size_t			(*select)(const void *arg, const char *sni);
+	const void		*select_arg;
+};
+
+/* Checks made when the client's certificate chain ends. */
+struct tls_peer_x509 {
+	const br_x509_class	*vtable;
+	br_x509_minimal_context	 xm;
+	br_x509_decoder_context	 dec;	/* of the first certificate */
+	unsigned char		 dn[1024];
+	size_t			 dn_len;
+	bool			 dn_overflow;
+	unsigned		 ncerts;
+};
+
+enum tls_sni_state { TLS_SNI_PENDING, TLS_SNI_KNOWN, TLS_SNI_UNKNOWN };
+
+/*
+ * What only client certificates need comes last: without `client ca`
+ * those pages are never touched, so never resident.
+ */
+struct tls_conn {
+	br_ssl_server_context	 sc;
+	const br_ssl_server_policy_class *policy;
+	const br_ssl_session_cache_class *cache_vtable;
+	const struct tls_server	*srv;
+	size_t			 vhost;		/* chosen or resumed */
+	bool			 resumed;
+	bool			 peer_verified;	/* client cert trusted */
+	/*
+	 * The SNI name, read from the ClientHello (tls_hello), which is
+	 * gathered in `hello`, from the heap, until it is whole.
+	 */
+	enum tls_sni_state	 sni_state;
+	char			 sni[256];
+	unsigned char		*hello;
+	size_t			 hello_len;
+	unsigned char		 buf[BR_SSL_BUFSIZE_BIDI];
+	char			 peer_subject[TLS_SUBJECT_MAX];
+	struct tls_peer_x509	 peer;
+};
+
+/* Set a connection up for a new handshake; false without randomness. */
+bool	tls_conn_init(struct tls_conn *, const struct tls_server *);
+/* What the connection took from the heap, when it ends. */
+void	tls_conn_release(struct tls_conn *);
+
+/*
+ * Plaintext received: > 0 bytes, 0 at the end of the stream (close_notify
+ * or the peer's FIN), -1 with errno EAGAIN (wait for an event) or another
+ * error (EPROTO: the TLS engine failed; tls_conn_error() says how).
+ */
+ssize_t	tls_conn_read(struct tls_conn *, int fd, bool *readable,
+	    bool *writable, void *buf, size_t len);
+/* Plaintext taken for sending: > 0 bytes, or -1 and errno as above. */
+ssize_t	tls_conn_write(struct tls_conn *, int fd, bool *readable,
+	    bool *writable, const void *buf, size_t len);
+/*
+ * Plaintext read from a file at off straight into the engine's buffer:
+ * > 0 bytes, 0 if the file ended, -1 and errno.
+ */
+ssize_t	tls_conn_write_file(struct tls_conn *, int fd, bool *readable,
+	    bool *writable, int file, off_t off, size_t len);
+/* Seal what was written and send it: 0 once all is sent, -1 and errno. */
+int	tls_conn_flush(struct tls_conn *, int fd, bool *writable);
+/* After a handshake: queue close_notify and send what can be sent. */
+void	tls_conn_close(struct tls_conn *, int fd, bool *writable);
+/* True once the handshake is done (application data may flow). */
+bool	tls_conn_ready(const struct tls_conn *);
+/* Why the engine failed, for the error log; NULL if it did not. */
+const char *tls_conn_error(const struct tls_conn *);
+/* The negotiated suite, e.g. "ECDHE-RSA-AES128-GCM-SHA256". */
+const char *tls_conn_suite(const struct tls_conn *);
+
+/* Choose srv's implementations: EC narrowed to its curves, ciphers. */
+void	tls_server_prepare(struct tls_server *);
+
+#endif
