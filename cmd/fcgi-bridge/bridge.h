@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "http/fastcgi.h"
+#include "net/evloop.h"
 #include "net/privdrop.h"
 
 enum {
@@ -50,8 +51,8 @@ struct bridge_opt {
 };
 
 /* What an epoll event is about: the kind, and the slot in the upper bits. */
-enum bridge_kind { K_LISTEN, K_SIGNAL, K_CLIENT, K_STDIN, K_STDOUT,
-	K_STDERR };
+/* What a descriptor in the loop is; 0 is the loop's own (signals). */
+enum bridge_kind { K_LISTEN = 1, K_CLIENT, K_STDIN, K_STDOUT, K_STDERR };
 
 enum req_phase {
 	REQ_NONE,	/* no request: waiting for BEGIN_REQUEST */
@@ -91,11 +92,9 @@ struct conn {
 
 struct bridge {
 	struct bridge_opt	 opt;
-	int			 epfd;
+	struct evloop		 loop;
 	int			 lfd;		/* listening socket, or -1 */
 	uint32_t		 lfd_events;
-	int64_t			 accept_pause;	/* ms: EMFILE back-off */
-	int			 sigfd;
 	bool			 stopping;
 	int64_t			 stop_deadline;
 	struct conn		*conns;		/* BRIDGE_CONN_MAX */

@@ -4,7 +4,6 @@
  * checked on each pass (at least once a second), on the monotonic clock.
  */
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -18,39 +17,25 @@
 
 enum { EVENTS_MAX = 64, TICK_MS = 250, ACCEPT_PAUSE_MS = 1000 };
 
-/*
- * Make fd's registration `want`, knowing it is `*have`: add, change or
- * delete, only when it differs (one epoll_ctl per change, not per pass).
- */
+/* The loop's registration diff, with a failure logged, not fatal. */
 void
 watch(struct bridge *b, int fd, enum bridge_kind kind, size_t slot,
     uint32_t want, uint32_t *have)
 {
-	struct epoll_event ev;
-	int op;
-
-	if (fd == -1 || want == *have)
-		return;
-	if (*have == 0)
-		op = EPOLL_CTL_ADD;
-	else if (want == 0)
-		op = EPOLL_CTL_DEL;
-	else
-		op = EPOLL_CTL_MOD;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = want;
-	ev.data.u64 = (uint64_t)slot << 8 | (uint64_t)kind;
-	if (epoll_ctl(b->epfd, op, fd, &ev) == -1)
+	if (evloop_set(&b->loop, fd, evloop_tag(kind, (uint32_t)slot), want,
+	    have) == -1)
 		warnx_("epoll_ctl: %s", strerror(errno));
-	*have = want;
 }
 
 /* The listener is watched while there is a free slot and no back-off. */
 static void
 update_listener(struct bridge *b)
 {
-	bool want = b->lfd != -1 && b->nconns < BRIDGE_CONN_MAX &&
-	    now_ms() >= b->accept_pause;
+	bool want;
+
+	(void)evloop_accept_resumes(&b->loop);
+	want = b->lfd != -1 && b->nconns < BRIDGE_CONN_MAX &&
+	    !b->loop.accept_paused;
 
 	watch(b, b->lfd, K_LISTEN, 0, want ? EPOLLIN : 0, &b->lfd_events);
 }
@@ -65,7 +50,7 @@ accept_one(struct bridge *b)
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
 			warnx_("accept: %s; pausing", strerror(errno));
-			b->accept_pause = now_ms() + ACCEPT_PAUSE_MS;
+			(void)evloop_accept_pause(&b->loop, ACCEPT_PAUSE_MS);
 		}
 		return;
 	}
@@ -102,10 +87,10 @@ begin_stop(struct bridge *b)
 static void
 handle_signals(struct bridge *b)
 {
-	struct signalfd_siginfo si;
+	int sig;
 
-	while (read(b->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		switch (si.ssi_signo) {
+	while ((sig = evloop_next_signal(&b->loop, NULL)) != 0) {
+		switch (sig) {
 		case SIGCHLD:
 			cgi_reap(b);
 			break;
@@ -154,15 +139,15 @@ check_deadlines(struct bridge *b)
 static void
 dispatch(struct bridge *b, const struct epoll_event *ev)
 {
-	enum bridge_kind kind = (enum bridge_kind)(ev->data.u64 & 0xff);
-	size_t slot = (size_t)(ev->data.u64 >> 8);
+	uint32_t kind = evloop_kind(ev->data.u64);
+	size_t slot = evloop_index(ev->data.u64);
 	struct conn *c;
 
 	if (kind == K_LISTEN) {
 		accept_one(b);
 		return;
 	}
-	if (kind == K_SIGNAL) {
+	if (kind == EVLOOP_SIGNAL) {
 		handle_signals(b);
 		return;
 	}
@@ -188,7 +173,7 @@ dispatch(struct bridge *b, const struct epoll_event *ev)
 		break;
 	case K_STDOUT:
 	case K_STDERR:
-		output_read(b, c, kind);
+		output_read(b, c, (enum bridge_kind)kind);
 		break;
 	default:
 		break;
@@ -201,19 +186,13 @@ int
 bridge_run(struct bridge *b)
 {
 	struct epoll_event evs[EVENTS_MAX];
-	uint32_t sig_events = 0;
 	int i, n;
 
-	if ((b->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "epoll_create1");
-	watch(b, b->sigfd, K_SIGNAL, 0, EPOLLIN, &sig_events);
 	for (;;) {
 		update_listener(b);
 		if (b->stopping && b->nconns == 0)
 			break;
-		n = epoll_wait(b->epfd, evs, EVENTS_MAX, TICK_MS);
-		if (n == -1 && errno != EINTR)
-			die_sys(DIE_SYS, "epoll_wait");
+		n = evloop_wait(&b->loop, evs, EVENTS_MAX, now_ms() + TICK_MS);
 		for (i = 0; i < n; i++)
 			dispatch(b, &evs[i]);
 		check_deadlines(b);

@@ -5,7 +5,6 @@
  * (as root), chroot and privilege drop, sandbox, signals, readiness,
  * then the loop.
  */
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -20,7 +19,6 @@
 #include "bridge.h"
 #include "net/privdrop.h"
 #include "net/sandbox.h"
-#include "net/signals.h"
 
 static const char *const default_users[] = { "www", "www-data", NULL };
 
@@ -56,7 +54,8 @@ main(int argc, char **argv)
 	if ((b.conns = calloc(BRIDGE_CONN_MAX, sizeof(*b.conns))) == NULL)
 		die_sys(DIE_OOM, "connection slots");
 	/* Blocked before any child exists: none is reaped unseen. */
-	b.sigfd = signals_fd(bridge_signals, sizeof(bridge_signals) /
+	evloop_init(&b.loop);
+	evloop_signals(&b.loop, bridge_signals, sizeof(bridge_signals) /
 	    sizeof(bridge_signals[0]));
 	b.lfd = listen_socket(b.opt.socket, &owner);
 	privdrop_apply(root, &user);
