@@ -102,7 +102,7 @@ default_server(const struct conn *c)
 static void
 set_deadline(struct worker *w, struct conn *c, long long seconds)
 {
-	c->deadline = w->now_ms + seconds * 1000;
+	c->deadline = w->loop.now + seconds * 1000;
 }
 
 static void
@@ -187,7 +187,6 @@ static void
 start_conn(struct worker *w, struct conn *c, const struct listener *l,
     int fd, const struct sockaddr_storage *ss)
 {
-	struct epoll_event ev;
 	int one = 1;
 
 	w->nconns++;
@@ -214,10 +213,9 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	set_deadline(w, c, default_server(c)->connection.request_timeout);
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-	ev.data.u64 = (uint64_t)(c - w->conns);
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == -1 ||
+	if (evloop_add(&w->loop, fd, evloop_tag(WORKER_TAG_CONN,
+	    (uint32_t)(c - w->conns)), EPOLLIN | EPOLLOUT | EPOLLRDHUP |
+	    EPOLLET) == -1 ||
 	    (l->tls && !start_tls(w, c)))
 		conn_close(w, c);
 }
@@ -479,7 +477,7 @@ start_linger(struct worker *w, struct conn *c)
 		tls_conn_close(c->tls, c->fd, &c->writable);
 	(void)shutdown(c->fd, SHUT_WR);
 	c->state = CONN_LINGER;
-	c->deadline = w->now_ms + LINGER_MS;
+	c->deadline = w->loop.now + LINGER_MS;
 }
 
 static void
@@ -594,7 +592,7 @@ conn_timeouts(struct worker *w)
 
 	for (i = 0; i < w->conns_used; i++) {
 		c = &w->conns[i];
-		if (c->state == CONN_FREE || c->deadline > w->now_ms)
+		if (c->state == CONN_FREE || c->deadline > w->loop.now)
 			continue;
 		if (c->state == CONN_FASTCGI) {
 			fcgi_timeout(w, c);
@@ -609,7 +607,7 @@ conn_timeouts(struct worker *w)
 			c->writable = true;
 			conn_run(w, c);
 			if (c->state != CONN_FREE)
-				c->deadline = w->now_ms + LINGER_MS;
+				c->deadline = w->loop.now + LINGER_MS;
 			continue;
 		}
 		c->done = "timeout";

@@ -322,7 +322,7 @@ responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		u->readable = false;
 	}
 	if (fr->received != before)
-		c->deadline = w->now_ms +
+		c->deadline = w->loop.now +
 		    c->log.server->connection.timeout * 1000;
 	return true;
 }
@@ -370,7 +370,7 @@ fcgi_run(struct worker *w, struct conn *c)
 			return false;
 		}
 		if (c->outoff != sent)
-			c->deadline = w->now_ms +
+			c->deadline = w->loop.now +
 			    c->log.server->connection.timeout * 1000;
 		if (fcgi_resp_pending(w, c, fr) || more_to_do(c, fr))
 			continue;	/* room was made: fill it */

@@ -150,8 +150,6 @@ up_close(struct worker *w, struct fcgi_up *u)
 static bool
 up_connect(struct worker *w, struct fcgi_up *u, struct fcgi_target *t)
 {
-	struct epoll_event ev;
-
 	if (t->sslen == 0) {
 		errno = EADDRNOTAVAIL;
 		return false;
@@ -170,11 +168,9 @@ up_connect(struct worker *w, struct fcgi_up *u, struct fcgi_target *t)
 		u->state = UP_CONNECTING;
 		u->writable = false;
 	}
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-	ev.data.u64 = (uint64_t)WORKER_TAG_FCGI << 32 |
-	    (uint64_t)(u - w->fcgi_ups);
-	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, u->fd, &ev) == 0;
+	return evloop_add(&w->loop, u->fd, evloop_tag(WORKER_TAG_FCGI,
+	    (uint32_t)(u - w->fcgi_ups)), EPOLLIN | EPOLLOUT | EPOLLRDHUP |
+	    EPOLLET) == 0;
 }
 
 struct fcgi_up *
@@ -220,7 +216,7 @@ fcgi_up_put(struct worker *w, struct fcgi_up *u, bool reusable)
 	}
 	u->state = UP_IDLE;
 	u->c = NULL;
-	u->idle_since = w->now_ms;
+	u->idle_since = w->loop.now;
 	u->next = t->idle;
 	t->idle = u;
 	t->nidle++;
@@ -236,7 +232,7 @@ fcgi_up_expire(struct worker *w)
 	for (i = 0; i < w->nfcgi_targets; i++) {
 		t = &w->fcgi_targets[i];
 		for (pp = &t->idle; (u = *pp) != NULL; ) {
-			if (w->now_ms - u->idle_since < FCGI_IDLE_MS) {
+			if (w->loop.now - u->idle_since < FCGI_IDLE_MS) {
 				pp = &u->next;
 				continue;
 			}

@@ -40,7 +40,7 @@ fcache_find(const struct worker *w, int rfd, const char *path,
 	const struct fcache_entry *e = w->fcache[slot_of(rfd, path)];
 
 	if (e == NULL || e->rfd != rfd || strcmp(e->path, path) != 0 ||
-	    w->now_ms - e->loaded >= FCACHE_TTL_MS)
+	    w->loop.now - e->loaded >= FCACHE_TTL_MS)
 		return NULL;
 	*st = &e->st;
 	*data = e->data;
@@ -69,5 +69,5 @@ fcache_store(struct worker *w, int rfd, const char *path, int fd,
 	memcpy(e->path, path, plen + 1);
 	e->st = *st;
 	e->len = (size_t)n;
-	e->loaded = w->now_ms;
+	e->loaded = w->loop.now;
 }

@@ -5,7 +5,6 @@
  * stops accepting, finishes what is in flight, and exits.
  */
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -15,20 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/clock.h"
 #include "base/die.h"
 #include "net/sandbox.h"
-#include "net/signals.h"
 #include "worker.h"
 
-enum { TAG_LISTENER = WORKER_TAG_LISTENER, TAG_SIGNAL = WORKER_TAG_SIGNAL };
 enum { EVENTS_MAX = 256 };
-
-static uint64_t
-tag(int kind, size_t index)
-{
-	return (uint64_t)kind << 32 | index;
-}
 
 static void
 update_clock(struct worker *w)
@@ -36,7 +26,6 @@ update_clock(struct worker *w)
 	struct tm tm;
 	time_t prev = w->now;
 
-	w->now_ms = now_ms();
 	w->now = time(NULL);
 	if (w->now == prev)
 		return;
@@ -51,20 +40,15 @@ update_clock(struct worker *w)
 static void
 listeners_poll(struct worker *w, bool on)
 {
-	struct epoll_event ev;
 	size_t i;
 
 	for (i = 0; i < w->st->nlisteners; i++) {
-		if (on) {
-			memset(&ev, 0, sizeof(ev));
-			ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-			ev.data.u64 = tag(TAG_LISTENER, i);
-			if (epoll_ctl(w->epfd, EPOLL_CTL_ADD,
-			    w->st->listeners[i].fd, &ev) == -1)
-				die_sys(DIE_SYS, "epoll_ctl listener");
-		} else
-			(void)epoll_ctl(w->epfd, EPOLL_CTL_DEL,
-			    w->st->listeners[i].fd, NULL);
+		if (!on)
+			evloop_del(&w->loop, w->st->listeners[i].fd);
+		else if (evloop_add(&w->loop, w->st->listeners[i].fd,
+		    evloop_tag(WORKER_TAG_LISTENER, (uint32_t)i), EPOLLIN |
+		    EPOLLEXCLUSIVE) == -1)
+			die_sys(DIE_SYS, "epoll_ctl listener");
 	}
 }
 
@@ -72,49 +56,38 @@ listeners_poll(struct worker *w, bool on)
 void
 worker_pause_accept(struct worker *w, int ms)
 {
-	if (w->accept_paused || w->draining)
+	if (w->draining || !evloop_accept_pause(&w->loop, ms))
 		return;
 	listeners_poll(w, false);
-	w->accept_paused = true;
-	w->accept_pause_until = w->now_ms + ms;
 }
 
 static void
 resume_accept(struct worker *w)
 {
-	if (!w->accept_paused || w->draining || w->now_ms < w->accept_pause_until)
-		return;
-	w->accept_paused = false;
-	listeners_poll(w, true);
+	if (!w->draining && evloop_accept_resumes(&w->loop))
+		listeners_poll(w, true);
 }
 
 static void
 setup_signals(struct worker *w)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
-	struct epoll_event ev;
 
-	w->sigfd = signals_fd(sigs, sizeof(sigs) / sizeof(sigs[0]));
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.u64 = tag(TAG_SIGNAL, 0);
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->sigfd, &ev) == -1)
-		die_sys(DIE_SYS, "epoll_ctl signalfd");
+	evloop_signals(&w->loop, sigs, sizeof(sigs) / sizeof(sigs[0]));
 }
 
 /* SIGTERM and SIGINT drain; the parent's other signals are not ours. */
 static void
 read_signals(struct worker *w, int64_t *drain_deadline)
 {
-	struct signalfd_siginfo si;
+	int sig;
 
-	while (read(w->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) &&
-		    !w->draining) {
-			if (!w->accept_paused)
+	while ((sig = evloop_next_signal(&w->loop, NULL)) != 0) {
+		if ((sig == SIGTERM || sig == SIGINT) && !w->draining) {
+			if (!w->loop.accept_paused)
 				listeners_poll(w, false);
 			w->draining = true;
-			*drain_deadline = w->now_ms +
+			*drain_deadline = w->loop.now +
 			    HTTPD_DRAIN_SECONDS * 1000;
 			conn_drain_idle(w);
 		}
@@ -142,21 +115,23 @@ worker_conn_slot(struct worker *w)
 static void
 dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 {
-	uint64_t t = ev->data.u64;
+	uint32_t i = evloop_index(ev->data.u64);
 
-	switch (t >> 32) {
-	case TAG_LISTENER:
-		if (!w->draining && !w->accept_paused)
-			conn_accept(w, &w->st->listeners[t & 0xffffffffu]);
+	switch (evloop_kind(ev->data.u64)) {
+	case WORKER_TAG_CONN:
+		conn_event(w, &w->conns[i], ev->events);
 		break;
-	case TAG_SIGNAL:
+	case WORKER_TAG_LISTENER:
+		if (!w->draining && !w->loop.accept_paused)
+			conn_accept(w, &w->st->listeners[i]);
+		break;
+	case EVLOOP_SIGNAL:
 		read_signals(w, drain);
 		break;
 	case WORKER_TAG_FCGI:
-		fcgi_up_event(w, &w->fcgi_ups[t & 0xffffffffu], ev->events);
+		fcgi_up_event(w, &w->fcgi_ups[i], ev->events);
 		break;
 	default:
-		conn_event(w, &w->conns[t & 0xffffffffu], ev->events);
 		break;
 	}
 }
@@ -177,8 +152,7 @@ worker_main(struct httpd_state *st, int id)
 	fcgi_targets_init(&w);
 	privdrop_apply(st->conf->chroot, &st->user);
 	/* Descriptors the sandbox will not let us create afterwards. */
-	if ((w.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "epoll_create1");
+	evloop_init(&w.loop);
 	setup_signals(&w);
 	mime_init(&w);
 	accesslog_init(&w);
@@ -187,22 +161,20 @@ worker_main(struct httpd_state *st, int id)
 	update_clock(&w);
 	listeners_poll(&w, true);
 	for (;;) {
-		n = epoll_wait(w.epfd, ev, EVENTS_MAX,
-		    w.accept_paused ? 100 : 1000);
-		if (n == -1 && errno != EINTR)
-			die_sys(DIE_SYS, "epoll_wait");
+		n = evloop_wait(&w.loop, ev, EVENTS_MAX, w.loop.now +
+		    (w.loop.accept_paused ? 100 : 1000));
 		update_clock(&w);
 		for (i = 0; i < n; i++)
 			dispatch(&w, &ev[i], &drain_deadline);
 		resume_accept(&w);
 		accesslog_flush(&w);
-		if (w.now_ms - last_tick >= 1000) {
-			last_tick = w.now_ms;
+		if (w.loop.now - last_tick >= 1000) {
+			last_tick = w.loop.now;
 			conn_timeouts(&w);
 			fcgi_up_expire(&w);
 		}
 		if (w.draining && (w.nconns == 0 ||
-		    w.now_ms >= drain_deadline)) {
+		    w.loop.now >= drain_deadline)) {
 			accesslog_flush(&w);
 			exit(0);
 		}

@@ -19,11 +19,12 @@
 #include "fcgi_client.h"
 #include "http/http_request.h"
 #include "httpd.h"
+#include "net/evloop.h"
 
 enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */
 
-/* epoll tags: kind << 32 | slot; kind 0 is a client connection. */
-enum { WORKER_TAG_LISTENER = 1, WORKER_TAG_SIGNAL = 2, WORKER_TAG_FCGI = 3 };
+/* What a descriptor in the loop is (evloop tags: kind and slot). */
+enum { WORKER_TAG_LISTENER = 1, WORKER_TAG_CONN = 2, WORKER_TAG_FCGI = 3 };
 
 /* filecache.c: small files kept for a second (see there). */
 enum {
@@ -117,22 +118,18 @@ struct logmap {
 struct worker {
 	struct httpd_state	*st;
 	int			 id;
-	int			 epfd;
-	int			 sigfd;
+	struct evloop		 loop;		/* its now: monotonic ms */
 	struct conn		 conns[HTTPD_CONNS_MAX];
 	struct conn		*free_conns;
 	size_t			 nconns;
 	size_t			 conns_used;	/* slots ever used */
 	char			*free_in, *free_out;	/* buffer free lists */
 	char			*free_tls;
-	int64_t			 now_ms;	/* monotonic, per loop pass */
 	time_t			 now;		/* wall clock seconds */
 	char			 date[40];	/* "Date:" value for now */
 	long			 gmtoff;
 	bool			 draining;
-	bool			 accept_paused;
 	uint64_t		 next_conn_id;
-	int64_t			 accept_pause_until;
 	int			 root_fds[256];	/* opened roots, by index */
 	const char		*roots[256];
 	size_t			 nroots;
