@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/statusfile.h"
 #include "conf/relayd_conf.h"
+#include "net/evloop.h"
 #include "net/privdrop.h"
 
 enum {
@@ -120,7 +121,7 @@ struct checker {
 	struct host		*all;		/* every host, table by table */
 	struct host		**byid;		/* host ids 1..nids */
 	uint32_t		 nids;
-	int			 epfd, sigfd;
+	struct evloop		 loop;
 	int			 icmp4, icmp6;	/* raw sockets, or -1 */
 	uint16_t		 echo_ident;
 	int			 script_fd;	/* to the helper, or -1 */
@@ -187,7 +188,8 @@ void	report_prune(struct checker *);
 void	disable_scan(struct checker *);
 
 /* Epoll tags: kind in the high 32 bits, host index or fd in the low. */
-enum { TAG_SIGNAL = 1, TAG_ICMP = 2, TAG_SCRIPT = 3, TAG_PROBE = 4 };
+/* Kinds of the loop's tags; 0 is the loop's own (signals). */
+enum { TAG_ICMP = 1, TAG_SCRIPT = 2, TAG_PROBE = 3 };
 uint64_t	tag_host(const struct checker *, const struct host *);
 
 #endif

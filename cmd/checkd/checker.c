@@ -7,7 +7,6 @@
  * interval), and a slow host only ever costs its own descriptor.
  */
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -32,43 +31,27 @@ uint64_t
 tag_host(const struct checker *c, const struct host *h)
 {
 	(void)c;
-	return ((uint64_t)TAG_PROBE << 32) | h->id;
+	return evloop_tag(TAG_PROBE, h->id);
 }
 
 static void
 watch(struct checker *c, int fd, uint64_t tag)
 {
-	struct epoll_event ev;
-
-	if (fd == -1)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.u64 = tag;
-	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+	if (fd != -1 && evloop_add(&c->loop, fd, tag, EPOLLIN) == -1)
 		die_sys(DIE_SYS, "epoll_ctl");
 }
 
 static void
 setup_loop(struct checker *c)
 {
-	sigset_t set;
+	static const int sigs[] = { SIGTERM, SIGINT, SIGUSR1, SIGHUP,
+	    SIGCHLD };
 
-	/* The parent blocked the signals we take through signalfd. */
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	(void)sigaddset(&set, SIGUSR1);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGCHLD);
-	if ((c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "signalfd");
-	if ((c->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		die_sys(DIE_SYS, "epoll_create1");
-	watch(c, c->sigfd, (uint64_t)TAG_SIGNAL << 32);
-	watch(c, c->icmp4, ((uint64_t)TAG_ICMP << 32) | (uint32_t)c->icmp4);
-	watch(c, c->icmp6, ((uint64_t)TAG_ICMP << 32) | (uint32_t)c->icmp6);
-	watch(c, c->script_fd, (uint64_t)TAG_SCRIPT << 32);
+	evloop_init(&c->loop);
+	evloop_signals(&c->loop, sigs, sizeof(sigs) / sizeof(sigs[0]));
+	watch(c, c->icmp4, evloop_tag(TAG_ICMP, (uint32_t)c->icmp4));
+	watch(c, c->icmp6, evloop_tag(TAG_ICMP, (uint32_t)c->icmp6));
+	watch(c, c->script_fd, evloop_tag(TAG_SCRIPT, 0));
 }
 
 static void
@@ -164,10 +147,11 @@ run_timers(struct checker *c)
 	}
 }
 
-static int
+/* The monotonic time of the next timer. */
+static int64_t
 next_wakeup(const struct checker *c)
 {
-	int64_t now = now_ms(), when = c->next_disable_scan;
+	int64_t when = c->next_disable_scan;
 	int i;
 
 	for (i = 0; i < c->ntables; i++) {
@@ -182,7 +166,7 @@ next_wakeup(const struct checker *c)
 	}
 	if (c->summary_dirty && c->next_summary < when)
 		when = c->next_summary;
-	return when <= now ? 0 : (int)(when - now);
+	return when;
 }
 
 /* SIGUSR1: every table idle now starts a round at once. */
@@ -198,10 +182,10 @@ poll_now(struct checker *c)
 static void
 handle_signals(struct checker *c)
 {
-	struct signalfd_siginfo si;
+	int sig;
 
-	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		switch (si.ssi_signo) {
+	while ((sig = evloop_next_signal(&c->loop, NULL)) != 0) {
+		switch (sig) {
 		case SIGTERM:
 		case SIGINT:
 			report_summary(c);
@@ -218,11 +202,10 @@ handle_signals(struct checker *c)
 static void
 dispatch(struct checker *c, const struct epoll_event *ev)
 {
-	uint32_t kind = (uint32_t)(ev->data.u64 >> 32);
-	uint32_t low = (uint32_t)ev->data.u64;
+	uint32_t low = evloop_index(ev->data.u64);
 
-	switch (kind) {
-	case TAG_SIGNAL:
+	switch (evloop_kind(ev->data.u64)) {
+	case EVLOOP_SIGNAL:
 		handle_signals(c);
 		break;
 	case TAG_ICMP:
@@ -268,9 +251,7 @@ checker_main(const struct checker_setup *s)
 	sandbox_checkd();
 	for (;;) {
 		run_timers(&c);
-		n = epoll_wait(c.epfd, ev, EVENTS_MAX, next_wakeup(&c));
-		if (n == -1 && errno != EINTR)
-			die_sys(DIE_SYS, "epoll_wait");
+		n = evloop_wait(&c.loop, ev, EVENTS_MAX, next_wakeup(&c));
 		for (i = 0; i < n; i++)
 			dispatch(&c, &ev[i]);
 	}

@@ -69,7 +69,7 @@ cleanup(struct checker *c, struct host *h)
 	if (p == NULL)
 		return;
 	if (p->fd != -1) {
-		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+		evloop_del(&c->loop, p->fd);
 		/* A reset, not TIME_WAIT: thousands of checks a second. */
 		(void)setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		(void)close(p->fd);
@@ -92,15 +92,8 @@ static void
 want(struct checker *c, struct host *h, uint32_t events)
 {
 	struct probe *p = h->probe;
-	struct epoll_event ev;
 
-	if (events == p->events)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = events;
-	ev.data.u64 = tag_host(c, h);
-	if (epoll_ctl(c->epfd, EPOLL_CTL_MOD, p->fd, &ev) == 0)
-		p->events = events;
+	(void)evloop_set(&c->loop, p->fd, tag_host(c, h), events, &p->events);
 }
 
 /* relayd's requests: HEAD for a code, GET for a digest, HTTP/1.0. */
@@ -456,7 +449,6 @@ void
 probe_start(struct checker *c, struct host *h)
 {
 	struct probe *p;
-	struct epoll_event ev;
 	int fd;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
@@ -478,10 +470,9 @@ probe_start(struct checker *c, struct host *h)
 	}
 	p->fd = fd;
 	set_ttl(fd, h->ss.ss_family, h->conf->ttl);
-	memset(&ev, 0, sizeof(ev));
-	ev.events = p->events = EPOLLOUT;
-	ev.data.u64 = tag_host(c, h);
-	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
+	p->events = 0;
+	if (evloop_set(&c->loop, fd, tag_host(c, h), EPOLLOUT, &p->events) ==
+	    -1) {
 		finish(c, h, false, R_TCP_SOCKET_ERROR);
 		return;
 	}

@@ -237,7 +237,7 @@ script_read(struct checker *c)
 	}
 	if (n == 0) {
 		warnx_("script helper exited; script checks fail");
-		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->script_fd, NULL);
+		evloop_del(&c->loop, c->script_fd);
 		(void)close(c->script_fd);
 		c->script_fd = -1;
 	}
