@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/die.h"
+#include "base/sockaddr.h"
 #include "checkd.h"
 
 static void *
@@ -56,16 +57,11 @@ set_sockaddr(struct host *h, const struct addr *a, uint16_t port)
 		if (res != NULL)
 			freeaddrinfo(res);
 	}
-	if (h->ss.ss_family == AF_INET) {
+	if (h->ss.ss_family == AF_INET)
 		sin->sin_port = htons(port);
-		(void)inet_ntop(AF_INET, &sin->sin_addr, h->addr,
-		    sizeof(h->addr));
-	} else if (h->ss.ss_family == AF_INET6) {
+	else if (h->ss.ss_family == AF_INET6)
 		sin6->sin6_port = htons(port);
-		(void)inet_ntop(AF_INET6, &sin6->sin6_addr, h->addr,
-		    sizeof(h->addr));
-	} else
-		(void)strcpy(h->addr, "-");
+	sockaddr_text(&h->ss, h->addr, sizeof(h->addr), NULL);
 }
 
 /* The first instance of a table is named after it, others get ".id". */

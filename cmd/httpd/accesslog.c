@@ -211,7 +211,7 @@ accesslog_connection(struct worker *w, struct conn *c)
 {
 	const struct httpd_server *srv = c->last_conf != NULL ? c->last_conf :
 	    c->listener->servers[0];
-	char local[64], addr[46], line[LOG_LINE_MAX];
+	char local[64], addr[SOCKADDR_TEXT_MAX], line[LOG_LINE_MAX];
 	struct http_log_entry e;
 	uint16_t port;
 	size_t n;

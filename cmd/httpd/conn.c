@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/die.h"
+#include "base/sockaddr.h"
 #include "tls/tls_server.h"
 #include "worker.h"
 
@@ -79,18 +80,7 @@ conn_local(const struct conn *c, char *addr, size_t size, uint16_t *port)
 	*port = 0;
 	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
-	if (ss.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)&ss;
-
-		(void)inet_ntop(AF_INET6, &s6->sin6_addr, addr,
-		    (socklen_t)size);
-		*port = ntohs(s6->sin6_port);
-	} else if (ss.ss_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const void *)&ss;
-
-		(void)inet_ntop(AF_INET, &s4->sin_addr, addr, (socklen_t)size);
-		*port = ntohs(s4->sin_port);
-	}
+	sockaddr_text(&ss, addr, size, port);
 }
 
 static const struct httpd_server *
@@ -157,19 +147,7 @@ conn_close(struct worker *w, struct conn *c)
 static void
 peer_text(struct conn *c, const struct sockaddr_storage *ss)
 {
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)ss;
-
-		(void)inet_ntop(AF_INET6, &s6->sin6_addr, c->peer,
-		    sizeof(c->peer));
-		c->peer_port = ntohs(s6->sin6_port);
-	} else {
-		const struct sockaddr_in *s4 = (const void *)ss;
-
-		(void)inet_ntop(AF_INET, &s4->sin_addr, c->peer,
-		    sizeof(c->peer));
-		c->peer_port = ntohs(s4->sin_port);
-	}
+	sockaddr_text(ss, c->peer, sizeof(c->peer), &c->peer_port);
 }
 
 /* A TLS connection's engine: some 40 KiB, from the free list. */

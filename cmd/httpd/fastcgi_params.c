@@ -150,7 +150,7 @@ request_params(struct worker *w, struct conn *c, struct pbuf *p,
 static void
 server_params(struct conn *c, struct pbuf *p)
 {
-	char addr[46];
+	char addr[SOCKADDR_TEXT_MAX];
 	uint16_t port;
 
 	param(p, "GATEWAY_INTERFACE", "CGI/1.1");

@@ -175,7 +175,7 @@ static bool
 expand_macro(struct worker *w, struct conn *c, const struct route *rt,
     const char *name, size_t len, struct strbuf *sb)
 {
-	char addr[46];
+	char addr[SOCKADDR_TEXT_MAX];
 	uint16_t port;
 
 	if (is_macro(name, len, "DOCUMENT_URI"))

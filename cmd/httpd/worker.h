@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/sockaddr.h"
 #include "fcgi_client.h"
 #include "http/http_request.h"
 #include "httpd.h"
@@ -79,7 +80,7 @@ struct conn {
 	int			 fd;
 	enum conn_state		 state;
 	const struct listener	*listener;
-	char			 peer[46];	/* numeric address */
+	char			 peer[SOCKADDR_TEXT_MAX];	/* numeric address */
 	uint16_t		 peer_port;
 	char			*in;		/* NULL while idle */
 	size_t			 inlen;		/* bytes in `in` */

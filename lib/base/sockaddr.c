@@ -1,0 +1,31 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <string.h>
+
+#include "base/sockaddr.h"
+
+void
+sockaddr_text(const struct sockaddr_storage *ss, char *buf, size_t size,
+    uint16_t *port)
+{
+	const struct sockaddr_in *s4 = (const void *)ss;
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const char *ok = NULL;
+	uint16_t p = 0;
+
+	if (size == 0)
+		return;
+	if (ss->ss_family == AF_INET) {
+		ok = inet_ntop(AF_INET, &s4->sin_addr, buf, (socklen_t)size);
+		p = ntohs(s4->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		ok = inet_ntop(AF_INET6, &s6->sin6_addr, buf, (socklen_t)size);
+		p = ntohs(s6->sin6_port);
+	} else if (size >= 2)
+		ok = strcpy(buf, "-");
+	if (ok == NULL)
+		buf[0] = '\0';
+	if (port != NULL)
+		*port = p;
+}
