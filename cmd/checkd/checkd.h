@@ -15,10 +15,10 @@
 #include <stdint.h>
 
 #include "base/clock.h"
-#include "base/statusfile.h"
 #include "conf/relayd_conf.h"
 #include "net/evloop.h"
 #include "net/privdrop.h"
+#include "net/statusfile.h"
 
 enum {
 	PROBE_READ_MAX = 65536,		/* bytes kept of an answer */

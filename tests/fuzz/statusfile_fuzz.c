@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/statusfile.h"
+#include "net/statusfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/statusfile.h"
+#include "net/statusfile.h"
 #include "tap.h"
 
 static const char *const bad_lines[] = {

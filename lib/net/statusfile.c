@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/statusfile.h"
+#include "net/statusfile.h"
 
 const char *const statusfile_state_names[] = {
 	"unknown", "up", "down", "disabled"
