@@ -2,10 +2,10 @@
  * httpd: the root parent.  main() reads as a script: options and the
  * configuration (-n stops there), the privileged resources (listening
  * sockets, log files), a generation of `prefork` workers, readiness for
- * s6, then a loop that only supervises: it replaces dead workers, starts
- * a new generation on SIGHUP (new configuration) or SIGUSR1 (log files
- * opened again) while the old one drains, and drains everything on
- * SIGTERM.  The parent never touches a client connection.
+ * s6, then a loop that only supervises (lib/net/prefork): it replaces
+ * dead workers, starts a new generation on SIGHUP (new configuration) or
+ * SIGUSR1 (log files opened again) while the old one drains, and drains
+ * everything on SIGTERM.  The parent never touches a client connection.
  */
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -23,36 +23,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/clock.h"
 #include "base/die.h"
 #include "base/progopt.h"
 #include "conf/confload.h"
 #include "httpd.h"
+#include "net/prefork.h"
 #include "net/signals.h"
 
-enum {
-	GENERATIONS_MAX = 4,		/* current one and those draining */
-	RESTART_BACKOFF_MS = 1000,	/* a worker dying at once waits */
-	STOP_GRACE_SECONDS = HTTPD_DRAIN_SECONDS + 5
-};
+enum { STOP_GRACE_SECONDS = HTTPD_DRAIN_SECONDS + 5 };
 
+/* What one generation of workers serves from. */
 struct generation {
 	bool			 used;
 	struct arena		*arena;		/* the configuration's, or NULL */
 	struct httpd_state	 st;
-	pid_t			 pids[HTTPD_PREFORK_MAX];
-	int64_t			 started[HTTPD_PREFORK_MAX];	/* ms */
-	int			 nalive;
-	bool			 draining;
 };
 
 struct parent {
 	struct progopt		 opt;
-	struct generation	 gens[GENERATIONS_MAX];
-	struct generation	*cur;
+	struct generation	 gens[PREFORK_GENERATIONS];
+	struct prefork		 workers;
 	int			 sigfd;
-	bool			 stopping;
-	int64_t			 stop_deadline;
 };
 
 static const char *const default_users[] = { "www", "www-data", NULL };
@@ -110,70 +101,41 @@ close_other_fds(const struct generation *g)
 	(void)syscall(SYS_close_range, first, ~0u, 0);
 }
 
-static void
-start_worker(struct parent *p, struct generation *g, int id)
+_Noreturn static void
+run_worker(void *ctx, int id)
 {
-	pid_t pid;
+	struct generation *g = ctx;
 
-	switch (pid = fork()) {
-	case -1:
-		warnx_("fork: %s", strerror(errno));
-		g->pids[id] = -1;
-		return;
-	case 0:
-		close_other_fds(g);
-		worker_main(&g->st, id);
-	default:
-		break;
-	}
-	g->pids[id] = pid;
-	g->started[id] = now_ms();
-	g->nalive++;
-	if (p->opt.verbose > 0)
-		warnx_("worker %d started, pid %d", id, (int)pid);
+	close_other_fds(g);
+	worker_main(&g->st, id);
 }
 
+/* All of a draining generation's workers are gone: let go of its state. */
 static void
-start_generation(struct parent *p, struct generation *g)
+retire(void *ctx, void *cur_ctx)
 {
-	int i;
+	struct generation *g = ctx, *cur = cur_ctx;
 
-	g->nalive = 0;
-	g->draining = false;
-	for (i = 0; i < g->st.conf->prefork; i++)
-		start_worker(p, g, i);
+	listen_close_unused(&g->st, cur != NULL ? &cur->st : NULL);
+	logfiles_close(&g->st);
+	tls_teardown(&g->st);
+	arena_free(g->arena);
+	memset(g, 0, sizeof(*g));
 }
 
-static void
-signal_generation(struct generation *g, int sig)
-{
-	long long i;
-
-	for (i = 0; i < g->st.conf->prefork; i++)
-		if (g->pids[i] > 0)
-			(void)kill(g->pids[i], sig);
-}
+static const struct prefork_ops worker_ops = { run_worker, retire };
 
 static struct generation *
 free_generation(struct parent *p)
 {
 	int i;
 
-	for (i = 0; i < GENERATIONS_MAX; i++)
+	if (!prefork_can_start(&p->workers))
+		return NULL;
+	for (i = 0; i < PREFORK_GENERATIONS; i++)
 		if (!p->gens[i].used)
 			return &p->gens[i];
 	return NULL;
-}
-
-/* All of a draining generation's workers are gone: let go of its state. */
-static void
-retire(struct parent *p, struct generation *g)
-{
-	listen_close_unused(&g->st, p->stopping ? NULL : &p->cur->st);
-	logfiles_close(&g->st);
-	tls_teardown(&g->st);
-	arena_free(g->arena);
-	memset(g, 0, sizeof(*g));
 }
 
 /*
@@ -184,12 +146,13 @@ retire(struct parent *p, struct generation *g)
 static void
 renew(struct parent *p, bool reread)
 {
-	struct generation *g = free_generation(p), *old = p->cur;
+	struct generation *g = free_generation(p);
+	struct generation *old = prefork_current(&p->workers);
 	const char *error = NULL;
 
 	if (g == NULL) {
 		warnx_("reload refused: %d generations still draining",
-		    GENERATIONS_MAX - 1);
+		    PREFORK_GENERATIONS - 1);
 		return;
 	}
 	memset(g, 0, sizeof(*g));
@@ -225,100 +188,8 @@ renew(struct parent *p, bool reread)
 		return;
 	}
 	g->used = true;
-	start_generation(p, g);
-	old->draining = true;
-	signal_generation(old, SIGTERM);
-	p->cur = g;
+	prefork_start(&p->workers, g, (int)g->st.conf->prefork);
 	warnx_("%s", reread ? "configuration reloaded" : "log files reopened");
-}
-
-static struct generation *
-owner(struct parent *p, pid_t pid, int *id)
-{
-	int i, j;
-
-	for (i = 0; i < GENERATIONS_MAX; i++)
-		for (j = 0; p->gens[i].used && j < p->gens[i].st.conf->prefork;
-		    j++)
-			if (p->gens[i].pids[j] == pid) {
-				*id = j;
-				return &p->gens[i];
-			}
-	return NULL;
-}
-
-static void
-report_exit(int id, pid_t pid, int status)
-{
-	if (WIFSIGNALED(status))
-		warnx_("worker %d (pid %d) killed by signal %d (%s)", id,
-		    (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else if (WEXITSTATUS(status) != 0)
-		warnx_("worker %d (pid %d) exited with status %d", id,
-		    (int)pid, WEXITSTATUS(status));
-}
-
-static void
-reap(struct parent *p)
-{
-	struct generation *g;
-	pid_t pid;
-	int status, id;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if ((g = owner(p, pid, &id)) == NULL)
-			continue;
-		g->pids[id] = 0;
-		g->nalive--;
-		if (!g->draining && !p->stopping) {
-			report_exit(id, pid, status);
-			/* Replaced at once, or after a pause if it died young. */
-			g->pids[id] = -1;
-			if (now_ms() - g->started[id] > RESTART_BACKOFF_MS)
-				start_worker(p, g, id);
-		}
-		if (g->draining && g->nalive == 0)
-			retire(p, g);
-	}
-}
-
-static void
-restart_waiting(struct parent *p)
-{
-	struct generation *g = p->cur;
-	int i;
-
-	for (i = 0; !p->stopping && i < g->st.conf->prefork; i++)
-		if (g->pids[i] == -1 &&
-		    now_ms() - g->started[i] > RESTART_BACKOFF_MS)
-			start_worker(p, g, i);
-}
-
-static void
-stop(struct parent *p)
-{
-	int i;
-
-	if (p->stopping)
-		return;
-	p->stopping = true;
-	p->stop_deadline = now_ms() + STOP_GRACE_SECONDS * 1000;
-	for (i = 0; i < GENERATIONS_MAX; i++)
-		if (p->gens[i].used) {
-			p->gens[i].draining = true;
-			signal_generation(&p->gens[i], SIGTERM);
-		}
-}
-
-static int
-alive(const struct parent *p)
-{
-	int i, n = 0;
-
-	for (i = 0; i < GENERATIONS_MAX; i++)
-		if (p->gens[i].used)
-			n += p->gens[i].nalive;
-	return n;
 }
 
 static void
@@ -329,19 +200,19 @@ handle_signals(struct parent *p)
 	while (read(p->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGCHLD:
-			reap(p);
+			prefork_reap(&p->workers);
 			break;
 		case SIGHUP:
-			if (!p->stopping)
+			if (!p->workers.stopping)
 				renew(p, true);
 			break;
 		case SIGUSR1:
-			if (!p->stopping)
+			if (!p->workers.stopping)
 				renew(p, false);
 			break;
 		case SIGTERM:
 		case SIGINT:
-			stop(p);
+			prefork_stop(&p->workers, STOP_GRACE_SECONDS * 1000);
 			break;
 		default:
 			break;
@@ -381,8 +252,8 @@ main(int argc, char **argv)
 	p.sigfd = signals_fd(parent_signals, sizeof(parent_signals) /
 	    sizeof(parent_signals[0]));
 	g->used = true;
-	p.cur = g;
-	start_generation(&p, g);
+	prefork_init(&p.workers, &worker_ops, "worker", p.opt.verbose);
+	prefork_start(&p.workers, g, (int)g->st.conf->prefork);
 	progopt_ready(&p.opt.readyfd);
 	warnx_("started %lld workers as %s in %s", g->st.conf->prefork,
 	    g->st.user.name, g->st.conf->chroot);
@@ -392,14 +263,9 @@ main(int argc, char **argv)
 		if (poll(&pfd, 1, 500) == -1 && errno != EINTR)
 			die_sys(DIE_SYS, "poll");
 		handle_signals(&p);
-		restart_waiting(&p);
-		if (p.stopping && alive(&p) == 0)
+		prefork_tick(&p.workers);
+		if (prefork_done(&p.workers))
 			break;
-		if (p.stopping && now_ms() > p.stop_deadline) {
-			for (int i = 0; i < GENERATIONS_MAX; i++)
-				if (p.gens[i].used)
-					signal_generation(&p.gens[i], SIGKILL);
-		}
 	}
 	warnx_("stopped");
 	return 0;
