@@ -70,62 +70,11 @@ log_path(const struct conn *c, struct http_log_entry *e, char *canon)
 	}
 }
 
-/*
- * Lines wait in one buffer per worker until the event loop is about to
- * sleep (or the buffer is full, or another file's line comes): one write
- * then carries every line of a batch of events, whole lines only, so
- * O_APPEND keeps the workers' lines apart.  A full disk drops lines;
- * serving goes on.
- */
+/* Lines wait in the sink until the loop is about to sleep. */
 void
 accesslog_flush(struct worker *w)
 {
-	ssize_t n;
-
-	if (w->logbuf_fd != -1 && w->logbuf_len > 0 &&
-	    (n = write(w->logbuf_fd, w->logbuf, w->logbuf_len)) !=
-	    (ssize_t)w->logbuf_len)
-		w->log_errors++;
-	w->logbuf_len = 0;
-}
-
-/*
- * A line for syslog: one datagram in the format of RFC 3164, facility
- * daemon, info for access lines and err for errors, as syslog(3) sends.
- */
-static void
-syslog_line(struct worker *w, bool error, const char *line, size_t len)
-{
-	char msg[LOG_LINE_MAX + 64], stamp[16];
-	struct tm tm;
-	time_t t = w->now;
-	int n;
-
-	if (len > 0 && line[len - 1] == '\n')
-		len--;
-	(void)localtime_r(&t, &tm);
-	(void)strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
-	n = snprintf(msg, sizeof(msg), "<%d>%s httpd[%d]: %.*s",
-	    error ? 3 * 8 + 3 : 3 * 8 + 6, stamp, (int)getpid(), (int)len, line);
-	if (n > 0 && (size_t)n < sizeof(msg) &&
-	    send(w->st->syslog_fd, msg, (size_t)n, MSG_DONTWAIT) == -1)
-		w->log_errors++;
-}
-
-static void
-write_line(struct worker *w, int fd, const char *line, size_t len)
-{
-	if (fd == -1 || len == 0)
-		return;
-	if (fd == w->st->syslog_fd) {
-		syslog_line(w, false, line, len);
-		return;
-	}
-	if (fd != w->logbuf_fd || len > sizeof(w->logbuf) - w->logbuf_len)
-		accesslog_flush(w);
-	w->logbuf_fd = fd;
-	memcpy(w->logbuf + w->logbuf_len, line, len);
-	w->logbuf_len += len;
+	logsink_flush(&w->log);
 }
 
 /* Where each server and location logs, found once per worker. */
@@ -135,7 +84,7 @@ accesslog_init(struct worker *w)
 	const struct httpd_server *s, *loc;
 
 	w->nlogmap = 0;
-	w->logbuf_fd = -1;
+	logsink_init(&w->log, "httpd", w->st->syslog_fd);
 	for (s = w->st->conf->servers; s != NULL; s = s->next)
 		for (loc = s; loc != NULL; loc = loc == s ? s->locations :
 		    loc->next) {
@@ -179,10 +128,7 @@ error_line(struct worker *w, const struct conn *c,
 	    e->status, http_status_text(e->status));
 	if (len <= 0 || (size_t)len >= sizeof(line))
 		return;
-	if (fd == w->st->syslog_fd)
-		syslog_line(w, true, line, (size_t)len);
-	else
-		write_line(w, fd, line, (size_t)len);
+	logsink_line(&w->log, fd, true, line, (size_t)len, w->now);
 }
 
 enum { REQLOG_MAX = 1024 };	/* request paths kept per connection */
@@ -236,7 +182,8 @@ accesslog_connection(struct worker *w, struct conn *c)
 	e.done = c->done;
 	e.requests = c->reqlog_len > 0 ? c->reqlog : NULL;
 	n = http_log_format(line, sizeof(line), HTTP_LOG_CONNECTION, &e);
-	write_line(w, logmap_find(w, srv)->access, line, n);
+	logsink_line(&w->log, logmap_find(w, srv)->access, false, line, n,
+	    w->now);
 }
 
 void
@@ -280,7 +227,8 @@ accesslog_write(struct worker *w, struct conn *c)
 	e.forwarded_for = cstr(c->log.xff, xff);
 	e.forwarded_port = cstr(c->log.xfp, xfp);
 	n = http_log_format(line, sizeof(line), style_of(srv->log.style), &e);
-	write_line(w, logmap_find(w, srv)->access, line, n);
+	logsink_line(&w->log, logmap_find(w, srv)->access, false, line, n,
+	    w->now);
 	if (c->log.status >= 400)
 		error_line(w, c, named, &e, logmap_find(w, srv)->error);
 }
@@ -314,8 +262,5 @@ accesslog_note(struct worker *w, const struct conn *c, const char *what,
 	    named->name, c->peer, c->peer_port, what, clean);
 	if (n <= 0 || (size_t)n >= sizeof(line))
 		return;
-	if (fd == w->st->syslog_fd)
-		syslog_line(w, true, line, (size_t)n);
-	else
-		write_line(w, fd, line, (size_t)n);
+	logsink_line(&w->log, fd, true, line, (size_t)n, w->now);
 }

@@ -6,8 +6,6 @@
  * makes the parent open them again and start a new generation of
  * workers holding the new descriptors.
  */
-#include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +15,7 @@
 
 #include "base/die.h"
 #include "httpd.h"
+#include "net/logsink.h"
 
 static bool
 log_path(const struct httpd_state *st, const char *name, char *out,
@@ -75,7 +74,6 @@ open_server_logs(struct httpd_state *st, const struct httpd_server *s)
 static void
 open_syslog(struct httpd_state *st)
 {
-	struct sockaddr_un sun;
 	const struct httpd_server *s, *loc;
 	bool wanted = false;
 
@@ -85,13 +83,7 @@ open_syslog(struct httpd_state *st)
 			wanted = wanted || (loc->log.enabled && loc->log.syslog);
 	if (!wanted)
 		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	(void)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
-	    HTTPD_SYSLOG_PATH);
-	if ((st->syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0)) == -1 || connect(st->syslog_fd,
-	    (struct sockaddr *)&sun, sizeof(sun)) == -1)
+	if ((st->syslog_fd = logsink_syslog_open(HTTPD_SYSLOG_PATH)) == -1)
 		warnx_("log syslog: %s: %s; those lines are lost",
 		    HTTPD_SYSLOG_PATH, strerror(errno));
 }

@@ -21,6 +21,7 @@
 #include "http/http_request.h"
 #include "httpd.h"
 #include "net/evloop.h"
+#include "net/logsink.h"
 
 enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */
 
@@ -140,10 +141,7 @@ struct worker {
 	struct fcache_entry	*fcache[FCACHE_SLOTS];
 	struct logmap		 logmap[HTTPD_LOGMAP_MAX];
 	size_t			 nlogmap;
-	char			 logbuf[65536];	/* lines not yet written */
-	size_t			 logbuf_len;
-	int			 logbuf_fd;
-	unsigned long		 log_errors;	/* lines lost to write errors */
+	struct logsink		 log;		/* access and error lines */
 	struct fcgi_target	 fcgi_targets[FCGI_TARGETS_MAX];
 	size_t			 nfcgi_targets;
 	struct fcgi_up		 fcgi_ups[FCGI_UPS_MAX];
