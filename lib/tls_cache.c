@@ -1,6 +1,7 @@
 #include <sys/mman.h>
 
 #include <stdatomic.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "tls_cache.h"
@@ -13,6 +14,7 @@ struct entry {
 struct tls_cache {
 	size_t		size;		/* of the mapping */
 	size_t		mask;		/* entries - 1, a power of two */
+	size_t		sweep_next;	/* where the next sweep starts */
 	struct entry	e[];
 };
 
@@ -162,4 +164,35 @@ tls_cache_load(struct tls_cache *tc, const unsigned char id[32], time_t now,
 	}
 	explicit_bzero(out, sizeof(*out));
 	return false;
+}
+
+/* Whether the page holding p has ever been touched (is in memory). */
+static bool
+page_resident(const void *p, size_t pagesize)
+{
+	uintptr_t page = (uintptr_t)p & ~(uintptr_t)(pagesize - 1);
+	unsigned char in = 0;
+
+	return mincore((void *)page, pagesize, &in) == 0 && (in & 1) != 0;
+}
+
+void
+tls_cache_sweep(struct tls_cache *tc, time_t now, size_t count)
+{
+	size_t pagesize = (size_t)sysconf(_SC_PAGESIZE), j, n;
+	struct entry *e;
+	struct tls_session copy;
+	uint32_t seq;
+
+	for (n = 0; n < count && n <= tc->mask; n++) {
+		j = tc->sweep_next++ & tc->mask;
+		e = &tc->e[j];
+		/* Reading a page never used would make it resident. */
+		if (!page_resident(e, pagesize) ||
+		    !page_resident((const char *)(e + 1) - 1, pagesize))
+			continue;
+		if (read_entry(e, &copy, &seq) && expired(&copy, now))
+			(void)rewrite_entry(e, seq, NULL);
+	}
+	explicit_bzero(&copy, sizeof(copy));
 }

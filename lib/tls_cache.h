@@ -11,10 +11,11 @@
  * the number was even and did not change meanwhile.
  *
  * An entry whose session is over is wiped -- master secret and all --
- * as soon as a lookup or a save in its pair finds it expired, and the
- * entry a save replaces is wiped before it is written: the mapping is
- * readable by every worker, and a secret kept there past its session
- * would let a worker compromised later decrypt traffic recorded earlier.
+ * as soon as a lookup or a save in its pair finds it expired, or a sweep
+ * passes by, and the entry a save replaces is wiped before it is written:
+ * the mapping is readable by every worker, and a secret kept there past
+ * its session would let a worker compromised later decrypt traffic
+ * recorded earlier.
  *
  * BearSSL's session parameters say nothing of the virtual host or the
  * client certificate a session was made with; an entry stores both, so
@@ -58,6 +59,12 @@ void	tls_cache_save(struct tls_cache *, const struct tls_session *,
  */
 bool	tls_cache_load(struct tls_cache *, const unsigned char id[32],
 	    time_t now, struct tls_session *);
+/*
+ * Wipe the expired entries among the next count, going round the table:
+ * a session that no lookup or save comes near again would keep its
+ * secret until its entry is reused.  Pages never touched are skipped.
+ */
+void	tls_cache_sweep(struct tls_cache *, time_t now, size_t count);
 /* The whole mapping as bytes, as a process that maps it sees it. */
 void	tls_cache_span(const struct tls_cache *, const unsigned char **start,
 	    size_t *len);

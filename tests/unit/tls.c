@@ -306,6 +306,15 @@ test_cache_wipe(void)
 	ok(tls_cache_load(tc, c.id, 260, &got) && memcmp(got.master,
 	    c.master, sizeof(c.master)) == 0, "and keeps its own");
 
+	/* Expired and never looked up again: the sweep takes it. */
+	session(&a, 0x51, 100);
+	tls_cache_save(tc, &a, 10);
+	tls_cache_sweep(tc, 99, 64);
+	ok(tls_cache_load(tc, a.id, 99, &got),
+	    "a sweep leaves a live session alone");
+	tls_cache_sweep(tc, 100, 64);
+	ok(!secret_mapped(tc, &a), "a sweep wipes what has expired");
+
 	/* A wiped entry (id and expiry zero) is never resumed. */
 	memset(a.id, 0, sizeof(a.id));
 	ok(!tls_cache_load(tc, a.id, 0, &got) &&
