@@ -184,6 +184,7 @@ cache_save(const br_ssl_session_cache_class **ctx,
 {
 	struct tls_conn *t = conn_of_cache(ctx);
 	struct tls_session s;
+	time_t now = time(NULL);
 
 	(void)sc;
 	memset(&s, 0, sizeof(s));
@@ -192,13 +193,13 @@ cache_save(const br_ssl_session_cache_class **ctx,
 	s.version = params->version;
 	s.suite = params->cipher_suite;
 	s.vhost = t->srv->cache_tag << 16 | (uint32_t)t->vhost;
-	s.expires = (int64_t)time(NULL) + t->srv->lifetime;
+	s.expires = (int64_t)now + t->srv->lifetime;
 	s.peer_verified = t->peer_verified;
 	/* The subject is set only for a verified client. */
 	if (t->peer_verified)
 		memcpy(s.peer_subject, t->peer_subject,
 		    sizeof(s.peer_subject));
-	tls_cache_save(t->srv->cache, &s);
+	tls_cache_save(t->srv->cache, &s, now);
 	explicit_bzero(&s, sizeof(s));
 }
 

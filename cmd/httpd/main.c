@@ -360,6 +360,23 @@ check_chroot(const char *dir)
 		die(DIE_CONFIG, "chroot %s: not a directory", dir);
 }
 
+/*
+ * Expired TLS sessions leave the shared caches within a minute even if
+ * no client comes near their entries again: a slice of each cache per
+ * wake-up (at least every half second), the whole table in 16 seconds.
+ */
+static void
+sweep_sessions(struct parent *p)
+{
+	time_t now = time(NULL);
+	int i;
+
+	for (i = 0; i < GENERATIONS_MAX; i++)
+		if (p->gens[i].used && p->gens[i].st.tls_cache != NULL)
+			tls_cache_sweep(p->gens[i].st.tls_cache, now,
+			    TLS_CACHE_ENTRIES / 32);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -393,6 +410,7 @@ main(int argc, char **argv)
 			die_sys(DIE_SYS, "poll");
 		handle_signals(&p);
 		restart_waiting(&p);
+		sweep_sessions(&p);
 		if (p.stopping && alive(&p) == 0)
 			break;
 		if (p.stopping && now_ms() > p.stop_deadline) {
