@@ -66,6 +66,19 @@ httpd_server_has_tls(const struct httpd_server *s)
 }
 
 bool
+httpd_fastcgi_on_unix(const struct httpd_conf *conf)
+{
+	const struct httpd_server *s, *loc;
+
+	for (s = conf->servers; s != NULL; s = s->next)
+		for (loc = s; loc != NULL; loc = loc == s ? s->locations :
+		    loc->next)
+			if (loc->fastcgi.enabled && !loc->fastcgi.tcp)
+				return true;
+	return false;
+}
+
+bool
 httpd_addr_equal(const struct addr *a, const struct addr *b)
 {
 	if (a->kind != b->kind)
