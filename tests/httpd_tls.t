@@ -260,6 +260,10 @@ is "$(code curl -sk $A_CERT -H 'Host: b.test' "https://127.0.0.1:$PORT/")" \
     421 "no SNI (the default, a.test), Host b.test: 421"
 is "$(code curl_b $B_CERT "https://b.test:$PORT/")" 200 \
     "still serving b.test after that"
+out=$(REQ='GET / HTTP/1.0\r\n\r\n' sclient -servername b.test -ign_eof \
+    -cert "$C/client2.crt" -key "$C/client2.key")
+like "$out" "HTTP/1.1 200 OK" \
+    "no Host (HTTP/1.0): the server SNI chose, not 421"
 }
 httpd_stop
 {

@@ -377,7 +377,11 @@ request_route(struct worker *w, struct conn *c)
 	rt.host = host_name(r);
 	rt.host_field = r->form == HTTP_TARGET_ABSOLUTE ? r->authority :
 	    r->host;
-	vhost = vhost_index(c->listener, rt.host);
+	/* Without Host (HTTP/1.0), the name asked in the handshake. */
+	if (rt.host.len == 0 && c->tls != NULL)
+		vhost = c->tls->vhost;
+	else
+		vhost = vhost_index(c->listener, rt.host);
 	/* Refused, it is logged for the server the handshake chose. */
 	if ((wrong_host = misdirected(c, vhost)))
 		vhost = c->tls->vhost;
