@@ -28,6 +28,7 @@
 #include "die.h"
 #include "httpd.h"
 #include "progopt.h"
+#include "sandbox.h"
 #include "signals.h"
 
 enum {
@@ -154,6 +155,22 @@ signal_generation(struct generation *g, int sig)
 			(void)kill(g->pids[i], sig);
 }
 
+/*
+ * The workers' sandbox must be able to confine what the configuration
+ * asks (sandbox.h): refused here, at start or on reload, and not by
+ * workers that die as they start.
+ */
+static bool
+sandbox_possible(struct httpd_state *st)
+{
+	char err[256];
+
+	if (!sandbox_worker_check(httpd_fastcgi_on_unix(st->conf),
+	    SANDBOX_ABI_KERNEL, err, sizeof(err)))
+		return setup_fail(st, false, "%s", err);
+	return true;
+}
+
 static struct generation *
 free_generation(struct parent *p)
 {
@@ -211,8 +228,8 @@ renew(struct parent *p, bool reread)
 	}
 	g->st.user = old->st.user;
 	g->st.verbose = old->st.verbose;
-	if (!listen_setup(&g->st, &old->st) || !logfiles_open(&g->st) ||
-	    !tls_setup(&g->st)) {
+	if (!sandbox_possible(&g->st) || !listen_setup(&g->st, &old->st) ||
+	    !logfiles_open(&g->st) || !tls_setup(&g->st)) {
 		warnx_("reload failed, configuration kept: %s", g->st.error);
 		listen_close_new(&g->st, &old->st);
 		logfiles_close(&g->st);
@@ -391,6 +408,8 @@ main(int argc, char **argv)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(p.opt.user, default_users, &g->st.user);
 	check_chroot(g->st.conf->chroot);
+	if (!sandbox_possible(&g->st))
+		die(DIE_CONFIG, "%s", g->st.error);
 	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
 	if (!tls_setup(&g->st))
