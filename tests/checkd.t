@@ -31,12 +31,21 @@ printf '#!/bin/sh\n[ "$1" = 127.0.0.1 ] && exit 1\nexit 0\n' >"$T/scripts/up"
 printf '#!/bin/sh\nexit 0\n' >"$T/scripts/down"
 printf '#!/bin/sh\nexec sleep 30\n' >"$T/scripts/slow"
 chmod 755 "$T/scripts/"*
+# A script whose path is 1023 bytes (checkd's limit); the check names it
+# with one more byte, a program that does not exist: never cut and run.
+long="$T/scripts"
+while [ "${#long}" -lt 760 ]; do long="$long/$(printf 'd%.0s' $(seq 200))"; done
+mkdir -p "$long"
+long="$long/$(printf 'u%.0s' $(seq $((1022 - ${#long}))))"
+cp "$T/scripts/up" "$long"
+[ "${#long}" -eq 1023 ] || bail_out "long script path is ${#long} bytes"
 
 sha1=$(printf hello | sha1sum | cut -d' ' -f1)
 md5=$(printf hello | md5sum | cut -d' ' -f1)
 tables=""
 for t in plain closed hcode h500 hsha1 hmd5 hdbad banner bannerbad \
-    bin garb_code garb_expect garb_digest hang reset sup sdown sslow; do
+    bin garb_code garb_expect garb_digest hang reset sup sdown sslow \
+    slong; do
 	tables="$tables
 table <$t> { 127.0.0.1 retry 0 }"
 done
@@ -61,7 +70,8 @@ $(relay r14 hang "$P_HANG" 'check http "/" code 200')
 $(relay r15 reset "$P_RST" "check http \"/\" digest $sha1")
 $(relay r16 sup 1 "check script \"$T/scripts/up\"")
 $(relay r17 sdown 1 "check script \"$T/scripts/down\"")
-$(relay r18 sslow 1 "check script \"$T/scripts/slow\"")"
+$(relay r18 sslow 1 "check script \"$T/scripts/slow\"")
+$(relay r19 slong 1 "check script \"${long}x\"")"
 checkd_start "$conf"
 
 expect() {	# table state reason
@@ -86,6 +96,7 @@ expect reset down "tcp read failed"
 expect sup up "script ok"
 expect sdown down "script failed"
 expect sslow down "script failed"
+expect slong down "script failed"
 
 line=$(grep -c '' "$STATE/tables/plain")
 is "$line" 1 "one line per host"

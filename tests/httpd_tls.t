@@ -210,6 +210,71 @@ is "$(curl_a --cert "$C/rogue.crt" --key "$C/rogue.key" -o /dev/null \
     "client ca optional: a bad certificate is still rejected"
 httpd_stop
 
+# --- client certificates: each server its own authorities ---
+# a.test trusts ca.crt, b.test ca2.crt, on one address and port.
+two_cas() {
+	cat <<EOF
+server "a.test" {
+	listen on 127.0.0.1 tls port $PORT
+	tls {
+		certificate "$C/a.crt"
+		key "$C/a.key"
+		client ca "$C/ca.crt"
+	}
+}
+server "b.test" {
+	listen on 127.0.0.1 tls port $PORT
+	tls {
+		certificate "$C/b.crt"
+		key "$C/b.key"
+		client ca "$C/ca2.crt"
+	}
+}
+EOF
+}
+curl_b() {	# curl to b.test, verifying against the test CA
+	curl -s --cacert "$C/ca.crt" --resolve "b.test:$PORT:127.0.0.1" \
+	    "$@"
+}
+code() {	# the status curl got, 000 if the handshake failed
+	"$@" -o /dev/null -w '%{http_code}'
+}
+A_CERT="--cert $C/client.crt --key $C/client.key"
+B_CERT="--cert $C/client2.crt --key $C/client2.key"
+# shellcheck disable=SC2086
+{
+httpd_start "$(two_cas)"
+is "$(code curl_b $A_CERT "https://b.test:$PORT/")" 000 \
+    "two client CAs: a.test's client is refused by b.test"
+is "$(code curl_a $A_CERT "https://a.test:$PORT/")" 200 \
+    "... and accepted by a.test"
+is "$(code curl_b $B_CERT "https://b.test:$PORT/")" 200 \
+    "... b.test accepts a client of its own CA"
+is "$(code curl_a $B_CERT "https://a.test:$PORT/")" 000 \
+    "... which a.test refuses"
+is "$(code curl_a $A_CERT -H 'Host: b.test' "https://a.test:$PORT/")" \
+    421 "SNI a.test, Host b.test, client certificates: 421"
+is "$(code curl_b $B_CERT -H 'Host: a.test' "https://b.test:$PORT/")" \
+    421 "SNI b.test, Host a.test: 421"
+is "$(code curl -sk $A_CERT -H 'Host: b.test' "https://127.0.0.1:$PORT/")" \
+    421 "no SNI (the default, a.test), Host b.test: 421"
+is "$(code curl_b $B_CERT "https://b.test:$PORT/")" 200 \
+    "still serving b.test after that"
+out=$(REQ='GET / HTTP/1.0\r\n\r\n' sclient -servername b.test -ign_eof \
+    -cert "$C/client2.crt" -key "$C/client2.key")
+like "$out" "HTTP/1.1 200 OK" \
+    "no Host (HTTP/1.0): the server SNI chose, not 421"
+}
+httpd_stop
+{
+	echo "chroot \"$T\""
+	two_cas
+} >"$T/two.conf"
+out=$(bin/httpd -n -f "$T/two.conf" 2>&1)
+like "$out" "warning: server \"b.test\" shares its tls address and port with server \"a.test\" and client certificates: a client that sends no SNI name is checked against the default server's client ca, and a request whose Host is not the SNI name's server gets 421" \
+    "-n warns about what two servers with client CAs still share"
+like "$out" "configuration OK" "... and the configuration is good"
+
 # --- key formats and chains ---
 httpd_start "server \"b.test\" {
 	listen on 127.0.0.1 tls port $PORT

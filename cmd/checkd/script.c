@@ -210,8 +210,15 @@ script_start(struct checker *c, struct host *h)
 	rq.id = h->id;
 	rq.round = (uint32_t)h->table->rounds;
 	rq.timeout_ms = (uint32_t)h->table->timeout_ms;
-	(void)snprintf(rq.path, sizeof(rq.path), "%s", h->table->check->path);
-	(void)snprintf(rq.arg, sizeof(rq.arg), "%s", h->conf->name);
+	/* A path cut to fit would name another program: never run that. */
+	if (strlen(h->table->check->path) >= sizeof(rq.path) ||
+	    strlen(h->conf->name) >= sizeof(rq.arg)) {
+		check_done(c, h, false, R_SCRIPT_FAIL);
+		return;
+	}
+	memcpy(rq.path, h->table->check->path,
+	    strlen(h->table->check->path) + 1);
+	memcpy(rq.arg, h->conf->name, strlen(h->conf->name) + 1);
 	if (c->script_fd == -1 ||
 	    send(c->script_fd, &rq, sizeof(rq), MSG_NOSIGNAL) !=
 	    (ssize_t)sizeof(rq))

@@ -104,13 +104,17 @@ fcgi_targets_init(struct worker *w)
 }
 
 size_t
-fcgi_target_ports(const struct worker *w, uint16_t *ports, size_t max)
+fcgi_target_ports(const struct worker *w, uint16_t *ports, size_t max,
+    bool *unix_paths)
 {
 	size_t i, j, n = 0;
 
+	*unix_paths = false;
 	for (i = 0; i < w->nfcgi_targets && n < max; i++) {
-		if (!w->fcgi_targets[i].tcp)
+		if (!w->fcgi_targets[i].tcp) {
+			*unix_paths = true;
 			continue;
+		}
 		for (j = 0; j < n && ports[j] != w->fcgi_targets[i].port; j++)
 			;
 		if (j == n)

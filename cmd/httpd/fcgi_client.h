@@ -160,8 +160,12 @@ bool	fcgi_resp_pending(struct worker *, struct conn *, struct fcgi_req *);
 void	fcgi_targets_init(struct worker *);
 struct fcgi_target *fcgi_target_find(struct worker *,
 	    const struct httpd_fastcgi *);
-/* The TCP ports of the configured responders, for the sandbox. */
-size_t	fcgi_target_ports(const struct worker *, uint16_t *, size_t);
+/*
+ * The TCP ports of the configured responders, and whether one is on a
+ * UNIX socket path, for the sandbox.
+ */
+size_t	fcgi_target_ports(const struct worker *, uint16_t *, size_t,
+	    bool *unix_paths);
 /* Close the connections idle for longer than FCGI_IDLE_MS. */
 void	fcgi_up_expire(struct worker *);
 /* A connection for c: an idle one, or a new one; NULL and errno. */

@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "http/autoindex.h"
 #include "http/http_date.h"
 #include "http/http_range.h"
@@ -200,61 +201,116 @@ fail_head(struct worker *w, struct conn *c)
 	resp_error(w, c, 500, NULL);
 }
 
-/* One range, or several as multipart/byteranges (RFC 9110 14.6). */
-static void
-send_ranges(struct worker *w, struct conn *c, int fd, const struct stat *st,
-    const char *type, const struct http_range *r, size_t n, bool head)
+/* Multipart answers: a head per range, then the closing boundary. */
+static const char boundary[] = "3d6b6a416f9b5e0c";
+static const char part_type[] = "\r\nContent-Type: ";
+static const char part_range[] = "\r\nContent-Range: bytes ";
+enum { U64_DIGITS = 20 };
+
+_Static_assert(2 * HTTP_RANGES_MAX + 1 <= HTTPD_SEGS_MAX,
+    "a segment for each part head, each range and the closing boundary");
+
+/*
+ * The most one part head can take: its fixed words, the type as
+ * configured (up to 191 bytes) and three numbers of up to 20 digits.
+ */
+static size_t
+part_head_max(const char *type)
 {
-	static const char boundary[] = "3d6b6a416f9b5e0c";
-	uint64_t size = (uint64_t)st->st_size, total = 0;
-	size_t i, off = 0, cap = n * 160 + 64;
+	return 2 + 2 + (sizeof(boundary) - 1) + (sizeof(part_type) - 1) +
+	    strlen(type) + (sizeof(part_range) - 1) + 3 * U64_DIGITS + 2 + 4;
+}
+
+static void
+part_head(struct strbuf *sb, bool first, const char *type,
+    const struct http_range *r, uint64_t size)
+{
+	if (!first)
+		strbuf_puts(sb, "\r\n");
+	strbuf_puts(sb, "--");
+	strbuf_puts(sb, boundary);
+	strbuf_puts(sb, part_type);
+	strbuf_puts(sb, type);
+	strbuf_puts(sb, part_range);
+	strbuf_putnum(sb, r->first, 0);
+	strbuf_puts(sb, "-");
+	strbuf_putnum(sb, r->last, 0);
+	strbuf_puts(sb, "/");
+	strbuf_putnum(sb, size, 0);
+	strbuf_puts(sb, "\r\n\r\n");
+}
+
+/*
+ * Several ranges as multipart/byteranges (RFC 9110 14.6): the part heads
+ * are written into one heap block sized from what they hold, and go out
+ * between the ranges, which come from the file.
+ */
+static void
+send_multipart(struct worker *w, struct conn *c, int fd, uint64_t size,
+    const char *type, const struct http_range *r, size_t n)
+{
+	size_t i, start[HTTP_RANGES_MAX + 2], cap;
+	uint64_t total = 0;
+	struct strbuf sb;
 	char *parts;
 
-	if (n == 1) {
-		if (!resp_header(c, "Content-Range", "bytes %llu-%llu/%llu",
-		    (unsigned long long)r[0].first,
-		    (unsigned long long)r[0].last, (unsigned long long)size) ||
-		    !resp_header(c, "Content-Length", "%llu",
-		    (unsigned long long)(r[0].last - r[0].first + 1)) ||
-		    !resp_end_head(c)) {
-			fail_head(w, c);
-			return;
-		}
-		if (!head)
-			resp_add_file(c, fd, r[0].first,
-			    r[0].last - r[0].first + 1);
-		return;
-	}
-	if ((parts = malloc(cap)) == NULL) {
+	cap = n * part_head_max(type) + 2 + 2 + (sizeof(boundary) - 1) + 4 + 1;
+	if (n > HTTP_RANGES_MAX || (parts = malloc(cap)) == NULL) {
 		fail_head(w, c);
 		return;
 	}
 	c->heap = parts;
-	/* Part heads live in one heap block; the ranges come from the file. */
+	strbuf_init(&sb, parts, cap);
 	for (i = 0; i < n; i++) {
-		int len = snprintf(parts + off, cap - off, "%s--%s\r\n"
-		    "Content-Type: %s\r\nContent-Range: bytes %llu-%llu/%llu"
-		    "\r\n\r\n", i == 0 ? "" : "\r\n", boundary, type,
-		    (unsigned long long)r[i].first,
-		    (unsigned long long)r[i].last, (unsigned long long)size);
-
-		if (!head) {
-			resp_add_mem(c, parts + off, (size_t)len);
-			resp_add_file(c, fd, r[i].first,
-			    r[i].last - r[i].first + 1);
-		}
-		total += (uint64_t)len + r[i].last - r[i].first + 1;
-		off += (size_t)len;
+		start[i] = sb.len;
+		part_head(&sb, i == 0, type, &r[i], size);
 	}
-	i = (size_t)snprintf(parts + off, cap - off, "\r\n--%s--\r\n", boundary);
-	if (!head)
-		resp_add_mem(c, parts + off, i);
-	total += i;
-	if (!resp_header(c, "Content-Type",
-	    "multipart/byteranges; boundary=%s", boundary) ||
-	    !resp_header(c, "Content-Length", "%llu",
+	start[n] = sb.len;
+	strbuf_puts(&sb, "\r\n--");
+	strbuf_puts(&sb, boundary);
+	strbuf_puts(&sb, "--\r\n");
+	start[n + 1] = sb.len;
+	if (sb.full || !resp_header(c, "Content-Type",
+	    "multipart/byteranges; boundary=%s", boundary)) {
+		fail_head(w, c);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		resp_add_mem(c, parts + start[i], start[i + 1] - start[i]);
+		resp_add_file(c, fd, r[i].first, r[i].last - r[i].first + 1);
+		total += r[i].last - r[i].first + 1;
+	}
+	resp_add_mem(c, parts + start[n], start[n + 1] - start[n]);
+	total += sb.len;
+	if (!resp_header(c, "Content-Length", "%llu",
 	    (unsigned long long)total) || !resp_end_head(c))
 		fail_head(w, c);
+}
+
+/*
+ * One range, or several as multipart/byteranges.  Ranges are honoured
+ * for GET alone (send_file), so there is always a body to plan.
+ */
+static void
+send_ranges(struct worker *w, struct conn *c, int fd, const struct stat *st,
+    const char *type, const struct http_range *r, size_t n)
+{
+	uint64_t size = (uint64_t)st->st_size;
+
+	if (n > 1) {
+		send_multipart(w, c, fd, size, type, r, n);
+		return;
+	}
+	if (!resp_header(c, "Content-Range", "bytes %llu-%llu/%llu",
+	    (unsigned long long)r[0].first, (unsigned long long)r[0].last,
+	    (unsigned long long)size) ||
+	    !resp_header(c, "Content-Length", "%llu",
+	    (unsigned long long)(r[0].last - r[0].first + 1)) ||
+	    !resp_end_head(c)) {
+		fail_head(w, c);
+		return;
+	}
+	resp_add_file(c, fd, r[0].first, r[0].last - r[0].first + 1);
 }
 
 /*
@@ -320,7 +376,7 @@ send_file(struct worker *w, struct conn *c, int fd, const char *mem,
 		return;
 	}
 	if (rr == HTTP_RANGE_PARTIAL) {
-		send_ranges(w, c, fd, st, type, ranges, n, head);
+		send_ranges(w, c, fd, st, type, ranges, n);
 		return;
 	}
 	if (!resp_header(c, "Content-Length", "%llu",

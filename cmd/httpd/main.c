@@ -28,6 +28,7 @@
 #include "conf/confload.h"
 #include "httpd.h"
 #include "net/prefork.h"
+#include "net/sandbox.h"
 #include "net/signals.h"
 
 enum { STOP_GRACE_SECONDS = HTTPD_DRAIN_SECONDS + 5 };
@@ -125,6 +126,22 @@ retire(void *ctx, void *cur_ctx)
 
 static const struct prefork_ops worker_ops = { run_worker, retire };
 
+/*
+ * The workers' sandbox must be able to confine what the configuration
+ * asks (sandbox.h): refused here, at start or on reload, and not by
+ * workers that die as they start.
+ */
+static bool
+sandbox_possible(struct httpd_state *st)
+{
+	char err[256];
+
+	if (!sandbox_worker_check(httpd_fastcgi_on_unix(st->conf),
+	    SANDBOX_ABI_KERNEL, err, sizeof(err)))
+		return setup_fail(st, false, "%s", err);
+	return true;
+}
+
 static struct generation *
 free_generation(struct parent *p)
 {
@@ -174,8 +191,8 @@ renew(struct parent *p, bool reread)
 	}
 	g->st.user = old->st.user;
 	g->st.verbose = old->st.verbose;
-	if (!listen_setup(&g->st, &old->st) || !logfiles_open(&g->st) ||
-	    !tls_setup(&g->st)) {
+	if (!sandbox_possible(&g->st) || !listen_setup(&g->st, &old->st) ||
+	    !logfiles_open(&g->st) || !tls_setup(&g->st)) {
 		warnx_("reload failed, configuration kept: %s", g->st.error);
 		listen_close_new(&g->st, &old->st);
 		logfiles_close(&g->st);
@@ -231,6 +248,23 @@ check_chroot(const char *dir)
 		die(DIE_CONFIG, "chroot %s: not a directory", dir);
 }
 
+/*
+ * Expired TLS sessions leave the shared caches within a minute even if
+ * no client comes near their entries again: a slice of each cache per
+ * wake-up (at least every half second), the whole table in 16 seconds.
+ */
+static void
+sweep_sessions(struct parent *p)
+{
+	time_t now = time(NULL);
+	int i;
+
+	for (i = 0; i < PREFORK_GENERATIONS; i++)
+		if (p->gens[i].used && p->gens[i].st.tls_cache != NULL)
+			tls_cache_sweep(p->gens[i].st.tls_cache, now,
+			    TLS_CACHE_ENTRIES / 32);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,6 +279,8 @@ main(int argc, char **argv)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(p.opt.user, default_users, &g->st.user);
 	check_chroot(g->st.conf->chroot);
+	if (!sandbox_possible(&g->st))
+		die(DIE_CONFIG, "%s", g->st.error);
 	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
 	if (!tls_setup(&g->st))
@@ -264,6 +300,7 @@ main(int argc, char **argv)
 			die_sys(DIE_SYS, "poll");
 		handle_signals(&p);
 		prefork_tick(&p.workers);
+		sweep_sessions(&p);
 		if (prefork_done(&p.workers))
 			break;
 	}

@@ -13,6 +13,7 @@
 #include "base/patterns.h"
 #include "base/strbuf.h"
 #include "http/http_path.h"
+#include "tls/tls_server.h"
 #include "worker.h"
 
 enum { REWRITES_MAX = 8 };	/* a rewrite loop ends here, with 500 */
@@ -113,10 +114,23 @@ vhost_index(const struct listener *l, struct http_slice host)
 	return 0;
 }
 
-static const struct httpd_server *
-select_server(const struct listener *l, struct http_slice host)
+/*
+ * On a TLS connection the SNI name chose the server whose authorities
+ * checked the client's certificate.  Host may name another server only
+ * where neither asks for client certificates: otherwise one server's
+ * authorities would let clients into the other, or a server that wants
+ * a certificate would get a client that showed none.  RFC 9110 15.5.20:
+ * 421, the client asks again on a connection of its own.
+ */
+static bool
+misdirected(const struct conn *c, size_t vhost)
 {
-	return l->servers[vhost_index(l, host)];
+	const struct listener *l = c->listener;
+
+	if (c->tls == NULL || c->tls->vhost == vhost)
+		return false;
+	return l->servers[c->tls->vhost]->tls.client_ca != NULL ||
+	    l->servers[vhost]->tls.client_ca != NULL;
 }
 
 static const struct httpd_server *
@@ -353,6 +367,8 @@ request_route(struct worker *w, struct conn *c)
 	static struct route rt;
 	const struct http_request *r = &w->req;
 	const struct httpd_server *srv, *loc;
+	size_t vhost;
+	bool wrong_host;
 	int status;
 
 	note_for_log(c, r);
@@ -361,11 +377,23 @@ request_route(struct worker *w, struct conn *c)
 	rt.host = host_name(r);
 	rt.host_field = r->form == HTTP_TARGET_ABSOLUTE ? r->authority :
 	    r->host;
-	srv = select_server(c->listener, rt.host);
+	/* Without Host (HTTP/1.0), the name asked in the handshake. */
+	if (rt.host.len == 0 && c->tls != NULL)
+		vhost = c->tls->vhost;
+	else
+		vhost = vhost_index(c->listener, rt.host);
+	/* Refused, it is logged for the server the handshake chose. */
+	if ((wrong_host = misdirected(c, vhost)))
+		vhost = c->tls->vhost;
+	srv = c->listener->servers[vhost];
 	c->log.server = srv;
 	c->log.conf = srv;
 	if (!check_body(w, c, srv))
 		return;
+	if (wrong_host) {
+		refuse(w, c, 421);
+		return;
+	}
 	rt.matched = NULL;
 	if (r->form != HTTP_TARGET_ORIGIN && r->form != HTTP_TARGET_ABSOLUTE) {
 		refuse(w, c, r->method == HTTP_METHOD_OPTIONS ? 405 : 400);

@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -218,6 +219,33 @@ builtin_page(const struct httpd_server *srv, int status, char *body,
 }
 
 /*
+ * The page after the head: in the output buffer if it fits there, else
+ * in a heap copy sent as a segment of its own.  A long head (a Location
+ * that keeps a query, configured fields) and a custom page of up to 8 KiB
+ * can pass the buffer together; every byte Content-Length announced must
+ * follow, or a client that keeps the connection reads the next response
+ * as the rest of this one.  False only if memory is out.
+ */
+static bool
+place_body(struct conn *c, const char *body, size_t n)
+{
+	char *copy;
+
+	if (n <= HTTPD_OUTBUF - c->outlen) {
+		memcpy(c->out + c->outlen, body, n);
+		c->outlen += n;
+		c->log.bytes = (uint64_t)n;
+		return true;
+	}
+	if ((copy = malloc(n)) == NULL)
+		return false;
+	memcpy(copy, body, n);
+	c->heap = copy;
+	resp_add_mem(c, copy, n);
+	return true;
+}
+
+/*
  * A complete error response with a small HTML page, placed after the head
  * in the output buffer.  `location` is sent for redirections, and a 416
  * says the size of what could not be ranged (range_size, else ignored).
@@ -232,7 +260,10 @@ error_page(struct worker *w, struct conn *c, int status, const char *location,
 
 	if ((n = (int)errdoc_render(srv, status, body, sizeof(body))) == 0)
 		n = builtin_page(srv, status, body, sizeof(body));
+	/* What was planned before the error (a listing, part heads) goes. */
 	c->nsegs = c->seg = 0;
+	free(c->heap);
+	c->heap = NULL;
 	if (status >= 400)
 		c->keep_alive = c->keep_alive && status != 400 &&
 		    status != 408 && status != 413 && status != 414 &&
@@ -251,11 +282,11 @@ error_page(struct worker *w, struct conn *c, int status, const char *location,
 		c->keep_alive = false;
 		return;
 	}
-	if (w->req.method != HTTP_METHOD_HEAD && c->outlen + (size_t)n <=
-	    HTTPD_OUTBUF) {
-		memcpy(c->out + c->outlen, body, (size_t)n);
-		c->outlen += (size_t)n;
-		c->log.bytes = (uint64_t)n;
+	if (w->req.method != HTTP_METHOD_HEAD && !place_body(c, body,
+	    (size_t)n)) {
+		/* The length is announced: no body, no answer at all. */
+		c->outlen = 0;
+		c->keep_alive = false;
 	}
 }
 

@@ -16,7 +16,8 @@
 struct listener_tls {
 	struct tls_server	srv;
 	struct tls_keypair	keys[32];	/* as listener.servers */
-	struct tls_anchors	client_ca;
+	struct tls_anchors	client_ca[32];	/* each server's own */
+	struct tls_client_auth	client_auth[32];
 };
 
 /* Sessions live this long when `tls ticket lifetime` does not say. */
@@ -50,6 +51,36 @@ socket_params(struct httpd_state *st, struct listener_tls *lt,
 	return true;
 }
 
+/*
+ * Each server's own client authorities: the handshake checks a client
+ * against those of the server its SNI name chose (tls_server.c).
+ */
+static bool
+client_cas(struct httpd_state *st, struct listener *l,
+    struct listener_tls *lt)
+{
+	const struct httpd_tls *conf;
+	char err[512];
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < l->nservers; i++) {
+		conf = &l->servers[i]->tls;
+		if (conf->client_ca == NULL)
+			continue;
+		if (!tls_anchors_load(&lt->client_ca[i], conf->client_ca, err,
+		    sizeof(err)))
+			return setup_fail(st, false, "server \"%s\": tls "
+			    "client ca: %s", l->servers[i]->name, err);
+		lt->client_auth[i].ca = &lt->client_ca[i];
+		lt->client_auth[i].optional = conf->client_optional;
+		any = true;
+	}
+	if (any)
+		lt->srv.client_auth = lt->client_auth;
+	return true;
+}
+
 static bool
 setup_listener(struct httpd_state *st, struct listener *l, size_t index)
 {
@@ -72,15 +103,8 @@ setup_listener(struct httpd_state *st, struct listener *l, size_t index)
 	}
 	lt->srv.keys = lt->keys;
 	lt->srv.nkeys = l->nservers;
-	conf = &l->servers[0]->tls;
-	if (conf->client_ca != NULL) {
-		if (!tls_anchors_load(&lt->client_ca, conf->client_ca, err,
-		    sizeof(err)))
-			return setup_fail(st, false, "server \"%s\": tls "
-			    "client ca: %s", l->servers[0]->name, err);
-		lt->srv.client_ca = &lt->client_ca;
-		lt->srv.client_optional = conf->client_optional;
-	}
+	if (!client_cas(st, l, lt))
+		return false;
 	lt->srv.cache = st->tls_cache;
 	lt->srv.cache_tag = (uint32_t)index;
 	lt->srv.select = select_by_sni;
@@ -114,9 +138,10 @@ tls_teardown(struct httpd_state *st)
 	for (i = 0; i < st->nlisteners; i++) {
 		if ((lt = st->listeners[i].tlsctx) == NULL)
 			continue;
-		for (k = 0; k < st->listeners[i].nservers; k++)
+		for (k = 0; k < st->listeners[i].nservers; k++) {
 			tls_keypair_free(&lt->keys[k]);
-		tls_anchors_free(&lt->client_ca);
+			tls_anchors_free(&lt->client_ca[k]);
+		}
 		free(lt);
 		st->listeners[i].tlsctx = NULL;
 	}

@@ -143,7 +143,7 @@ worker_main(struct httpd_state *st, int id)
 	struct epoll_event ev[EVENTS_MAX];
 	int64_t last_tick = 0, drain_deadline = 0;
 	uint16_t ports[FCGI_TARGETS_MAX];
-	size_t nports;
+	struct sandbox_sockets socks = { false, ports, 0 };
 	int n, i;
 
 	w.st = st;
@@ -156,8 +156,9 @@ worker_main(struct httpd_state *st, int id)
 	setup_signals(&w);
 	mime_init(&w);
 	accesslog_init(&w);
-	nports = fcgi_target_ports(&w, ports, FCGI_TARGETS_MAX);
-	sandbox_worker(st->conf->chroot, w.nfcgi_targets > 0, ports, nports);
+	socks.nports = fcgi_target_ports(&w, ports, FCGI_TARGETS_MAX,
+	    &socks.unix_paths);
+	sandbox_worker(st->conf->chroot, &socks, SANDBOX_ABI_KERNEL);
 	update_clock(&w);
 	listeners_poll(&w, true);
 	for (;;) {

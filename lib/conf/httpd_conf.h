@@ -239,5 +239,7 @@ extern const char *const httpd_conf_keywords[];
 
 /* True when the server has at least one tls listener. */
 bool	httpd_server_has_tls(const struct httpd_server *);
+/* True when a server or location talks FastCGI over a UNIX socket. */
+bool	httpd_fastcgi_on_unix(const struct httpd_conf *);
 
 #endif

@@ -66,6 +66,19 @@ httpd_server_has_tls(const struct httpd_server *s)
 }
 
 bool
+httpd_fastcgi_on_unix(const struct httpd_conf *conf)
+{
+	const struct httpd_server *s, *loc;
+
+	for (s = conf->servers; s != NULL; s = s->next)
+		for (loc = s; loc != NULL; loc = loc == s ? s->locations :
+		    loc->next)
+			if (loc->fastcgi.enabled && !loc->fastcgi.tcp)
+				return true;
+	return false;
+}
+
+bool
 httpd_addr_equal(const struct addr *a, const struct addr *b)
 {
 	if (a->kind != b->kind)
@@ -191,6 +204,36 @@ check_tls_socket(struct httpd_parser *p, const struct httpd_server *s,
 	return true;
 }
 
+/*
+ * Servers on one TLS socket each check client certificates against their
+ * own authorities, chosen by the SNI name.  What stays shared is worth a
+ * warning: a client that names no server (or an unknown one) is checked
+ * against the default server's, and a Host that names a server other
+ * than the SNI name is refused.
+ */
+static void
+warn_shared_client_ca(struct httpd_parser *p, const struct httpd_server *s)
+{
+	const struct httpd_server *o;
+	const struct httpd_listen *l;
+
+	for (o = p->conf->servers; o != NULL; o = o->next) {
+		if (o == s || (s->tls.client_ca == NULL &&
+		    o->tls.client_ca == NULL))
+			continue;
+		for (l = s->listens; l != NULL; l = l->next)
+			if (l->tls && listens_on(o, l, NULL))
+				break;
+		if (l != NULL)
+			conf_warn(p->c, "server \"%s\" shares its tls address "
+			    "and port with server \"%s\" and client "
+			    "certificates: a client that sends no SNI name is "
+			    "checked against the default server's client ca, "
+			    "and a request whose Host is not the SNI name's "
+			    "server gets 421", s->name, o->name);
+	}
+}
+
 bool
 httpd_check_server(struct httpd_parser *p, struct httpd_server *s)
 {
@@ -215,6 +258,7 @@ httpd_check_server(struct httpd_parser *p, struct httpd_server *s)
 		conf_error(p->c, "server \"%s\": no tls protocols", s->name);
 		return false;
 	}
+	warn_shared_client_ca(p, s);
 	return true;
 }
 

@@ -18,10 +18,15 @@ privdrop_lookup(const char *name, struct privdrop_user *u)
 
 	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
 		return false;
+	/* A home cut to fit would be another directory to chroot into. */
+	if (strlen(pw.pw_name) >= sizeof(u->name) ||
+	    strlen(pw.pw_dir) >= sizeof(u->home))
+		die(DIE_CONFIG, "user %s: name or home directory longer than "
+		    "%zu bytes", name, sizeof(u->home) - 1);
 	u->uid = pw.pw_uid;
 	u->gid = pw.pw_gid;
-	(void)snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
-	(void)snprintf(u->home, sizeof(u->home), "%s", pw.pw_dir);
+	memcpy(u->name, pw.pw_name, strlen(pw.pw_name) + 1);
+	memcpy(u->home, pw.pw_dir, strlen(pw.pw_dir) + 1);
 	return true;
 }
 

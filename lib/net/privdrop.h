@@ -17,7 +17,10 @@ struct privdrop_user {
 	char	home[256];
 };
 
-/* The user called name, from the password database; false if none. */
+/*
+ * The user called name, from the password database; false if none.  Dies
+ * if its name or home directory does not fit: cut, it would be another.
+ */
 bool	privdrop_lookup(const char *name, struct privdrop_user *);
 /*
  * Find the user to run as: `name` if given, else the first of the

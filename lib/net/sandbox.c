@@ -17,8 +17,9 @@
 #include "net/sandbox.h"
 
 /*
- * Debian 12's kernel headers stop at Landlock ABI 2; the rights and the
- * network part of later ABIs have fixed values, defined here.
+ * Debian 12's kernel headers stop at Landlock ABI 2; the rights, the
+ * network part and the scopes of later ABIs have fixed values, defined
+ * here.
  */
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
@@ -30,10 +31,14 @@ enum {
 	LL_NET_BIND_TCP = 1 << 0,
 	LL_NET_CONNECT_TCP = 1 << 1
 };
+/* ABI 6: no connect to abstract UNIX sockets made outside the domain. */
+enum { LL_SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0 };
+enum { LL_ABI_SCOPE = 6 };
 
 struct ll_ruleset_attr {
 	uint64_t	handled_access_fs;
 	uint64_t	handled_access_net;	/* ABI 4 */
+	uint64_t	scoped;			/* ABI 6 */
 };
 
 /* ABI 4: a rule that allows a TCP port (LANDLOCK_RULE_NET_PORT). */
@@ -81,18 +86,57 @@ landlock_ports(int rfd, const uint16_t *ports, size_t nports)
 	}
 }
 
+int
+sandbox_landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+
+	return abi < 1 ? 0 : (int)abi;
+}
+
+/* The ABI asked for, never above the kernel's. */
+static int
+landlock_abi(int want)
+{
+	int abi = sandbox_landlock_abi();
+
+	return want >= 0 && want < abi ? want : abi;
+}
+
+bool
+sandbox_worker_check(bool unix_paths, int abi, char *err, size_t errlen)
+{
+	abi = landlock_abi(abi);
+	if (!unix_paths || abi >= LL_ABI_SCOPE)
+		return true;
+	return fail_at(err, errlen, "fastcgi on a UNIX socket needs Landlock "
+	    "ABI %d (Linux 6.12 or later) to keep workers away from abstract "
+	    "UNIX sockets; this kernel has ABI %d: use fastcgi over TCP, or "
+	    "a newer kernel", LL_ABI_SCOPE, abi);
+}
+
+/* The size of the ruleset attributes an ABI version knows. */
+static size_t
+ruleset_size(int abi)
+{
+	if (abi >= LL_ABI_SCOPE)
+		return sizeof(struct ll_ruleset_attr);
+	if (abi >= 4)
+		return offsetof(struct ll_ruleset_attr, scoped);
+	return offsetof(struct ll_ruleset_attr, handled_access_net);
+}
+
 static void
-landlock_readonly(const char *root, const uint16_t *ports, size_t nports)
+landlock_readonly(const char *root, const uint16_t *ports, size_t nports,
+    int abi)
 {
 	struct ll_ruleset_attr attr;
 	struct landlock_path_beneath_attr beneath;
-	int abi, rfd, dfd;
+	int rfd, dfd;
 
-	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1) {
-		warnx_("landlock unavailable (%s); seccomp only",
-		    strerror(errno));
+		warnx_("landlock unavailable; seccomp only");
 		return;
 	}
 	memset(&attr, 0, sizeof(attr));
@@ -101,9 +145,11 @@ landlock_readonly(const char *root, const uint16_t *ports, size_t nports)
 	if (abi >= 4)
 		attr.handled_access_net = LL_NET_BIND_TCP |
 		    LL_NET_CONNECT_TCP;
+	/* ABI 6: abstract sockets (a way out of any chroot) are gone. */
+	if (abi >= LL_ABI_SCOPE)
+		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET;
 	rfd = (int)syscall(SYS_landlock_create_ruleset, &attr,
-	    abi >= 4 ? sizeof(attr) :
-	    offsetof(struct ll_ruleset_attr, handled_access_net), 0);
+	    ruleset_size(abi), 0);
 	if (rfd == -1)
 		die_sys(DIE_SYS, "landlock_create_ruleset");
 	if (abi >= 4)
@@ -146,29 +192,41 @@ static const int worker_syscalls[] = {
 };
 
 /*
- * A FastCGI client: socket(2) for stream sockets of the three families
- * only, with exactly the flags httpd uses, and connect(2).  Where it may
- * connect to is Landlock's business (TCP ports) and the chroot's (UNIX
- * socket paths).
+ * A FastCGI client: socket(2) for stream sockets, with exactly the flags
+ * httpd uses, of the families its responders need only, and connect(2).
+ * Where it may connect to is Landlock's business (TCP ports, abstract
+ * UNIX sockets) and the chroot's (UNIX socket paths).  A worker without
+ * responders creates no socket: syslog's is connected before the
+ * sandbox.
  */
 static void
-seccomp_allow_sockets(scmp_filter_ctx ctx)
+seccomp_allow_family(scmp_filter_ctx ctx, int family)
 {
-	static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
 	const scmp_datum_t type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
-	size_t i;
 
-	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]),
-		    SCMP_A1(SCMP_CMP_EQ, type)) != 0)
-			die(DIE_SYS, "seccomp_rule_add socket failed");
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family),
+	    SCMP_A1(SCMP_CMP_EQ, type)) != 0)
+		die(DIE_SYS, "seccomp_rule_add socket failed");
+}
+
+static void
+seccomp_allow_sockets(scmp_filter_ctx ctx, const struct sandbox_sockets *s)
+{
+	if (!s->unix_paths && s->nports == 0)
+		return;
+	if (s->unix_paths)
+		seccomp_allow_family(ctx, AF_UNIX);
+	if (s->nports > 0) {
+		seccomp_allow_family(ctx, AF_INET);
+		seccomp_allow_family(ctx, AF_INET6);
+	}
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0) != 0)
 		die(DIE_SYS, "seccomp_rule_add connect failed");
 }
 
 static void
-seccomp_allow(const int *calls, size_t n, bool sockets)
+seccomp_allow(const int *calls, size_t n, const struct sandbox_sockets *s)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -179,18 +237,21 @@ seccomp_allow(const int *calls, size_t n, bool sockets)
 		if (calls[i] >= 0 &&
 		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0) != 0)
 			die(DIE_SYS, "seccomp_rule_add %d failed", calls[i]);
-	if (sockets)
-		seccomp_allow_sockets(ctx);
+	seccomp_allow_sockets(ctx, s);
 	if (seccomp_load(ctx) != 0)
 		die(DIE_SYS, "seccomp_load failed");
 	seccomp_release(ctx);
 }
 
 void
-sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
-    size_t nports)
+sandbox_worker(const char *root, const struct sandbox_sockets *s, int abi)
 {
-	landlock_readonly(root, ports, nports);
+	char err[256];
+
+	abi = landlock_abi(abi);
+	if (!sandbox_worker_check(s->unix_paths, abi, err, sizeof(err)))
+		die(DIE_CONFIG, "%s", err);
+	landlock_readonly(root, s->ports, s->nports, abi);
 	seccomp_allow(worker_syscalls,
-	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), fastcgi);
+	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), s);
 }

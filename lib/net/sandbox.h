@@ -17,13 +17,42 @@
 #include <stdint.h>
 
 /*
- * httpd's serving worker: static files from below root, sockets given.
- * With fastcgi, it may also create stream sockets (AF_UNIX, AF_INET,
- * AF_INET6) and connect them: to UNIX sockets, and over TCP to exactly
- * the nports ports given (Landlock ABI 4 and later).
+ * The sockets httpd's serving worker may open: those of its FastCGI
+ * responders.  Nothing set (the worker has none): socket(2) is refused.
  */
-void	sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
-	    size_t nports);
+struct sandbox_sockets {
+	bool		 unix_paths;	/* a responder on a UNIX socket path */
+	const uint16_t	*ports;		/* TCP responders' ports */
+	size_t		 nports;
+};
+
+/* Ask the kernel which Landlock ABI it has (the `abi` arguments below). */
+enum { SANDBOX_ABI_KERNEL = -1 };
+
+/* The kernel's Landlock ABI version, 0 if it has none. */
+int	sandbox_landlock_abi(void);
+
+/*
+ * Whether a worker with these sockets can be confined under Landlock
+ * ABI abi (SANDBOX_ABI_KERNEL: the kernel's); if not, why, in err.  A
+ * worker that may create UNIX sockets could connect to abstract ones,
+ * which no chroot or file rule hides: only ABI 6's scope does, so UNIX
+ * socket paths need ABI 6.
+ */
+bool	sandbox_worker_check(bool unix_paths, int abi, char *err,
+	    size_t errlen);
+
+/*
+ * httpd's serving worker: static files from below root, sockets given,
+ * and the stream sockets of s: AF_UNIX only with UNIX socket paths,
+ * AF_INET and AF_INET6 only with TCP ports, connected over TCP to
+ * exactly those ports (Landlock ABI 4 and later) and never to an
+ * abstract UNIX socket made outside the worker (ABI 6).  abi is
+ * SANDBOX_ABI_KERNEL, or a lower version to act as an older kernel
+ * would (tests).  Dies if sandbox_worker_check() says no.
+ */
+void	sandbox_worker(const char *root, const struct sandbox_sockets *s,
+	    int abi);
 /*
  * fcgi-bridge and the CGI programs it starts (they inherit it): a
  * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.

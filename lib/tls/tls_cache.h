@@ -10,6 +10,13 @@
  * is only a cache); a reader copies the entry and keeps the copy only if
  * the number was even and did not change meanwhile.
  *
+ * An entry whose session is over is wiped -- master secret and all --
+ * as soon as a lookup or a save in its pair finds it expired, or a sweep
+ * passes by, and the entry a save replaces is wiped before it is written:
+ * the mapping is readable by every worker, and a secret kept there past
+ * its session would let a worker compromised later decrypt traffic
+ * recorded earlier.
+ *
  * BearSSL's session parameters say nothing of the virtual host or the
  * client certificate a session was made with; an entry stores both, so
  * that the server can refuse a session on another host and give back
@@ -43,9 +50,23 @@ struct tls_cache;
 /* NULL if the mapping cannot be made. */
 struct tls_cache *tls_cache_new(size_t entries);
 void	tls_cache_free(struct tls_cache *);
-void	tls_cache_save(struct tls_cache *, const struct tls_session *);
-/* The session with that id, if present and not expired at now. */
+/* Save a session at time now (time()), wiping what has expired by then. */
+void	tls_cache_save(struct tls_cache *, const struct tls_session *,
+	    time_t now);
+/*
+ * The session with that id, if present and not expired at now; an
+ * expired entry found on the way is wiped.
+ */
 bool	tls_cache_load(struct tls_cache *, const unsigned char id[32],
 	    time_t now, struct tls_session *);
+/*
+ * Wipe the expired entries among the next count, going round the table:
+ * a session that no lookup or save comes near again would keep its
+ * secret until its entry is reused.  Pages never touched are skipped.
+ */
+void	tls_cache_sweep(struct tls_cache *, time_t now, size_t count);
+/* The whole mapping as bytes, as a process that maps it sees it. */
+void	tls_cache_span(const struct tls_cache *, const unsigned char **start,
+	    size_t *len);
 
 #endif

@@ -72,6 +72,34 @@ sign_hash(unsigned mask, unsigned version, bool ec)
 	return br_sha1_ID;	/* RFC 5246 7.4.1.4.1: the default */
 }
 
+/*
+ * The host is chosen: ask for a certificate from its authorities, or
+ * for none.  BearSSL sends the CertificateRequest only when it has
+ * anchor names, after this callback, and hands the client's chain to
+ * the X.509 engine later still, so both follow the SNI name: one host's
+ * authorities never vouch for a client of another.
+ */
+static void
+client_auth_choose(struct tls_conn *t)
+{
+	const struct tls_client_auth *ca;
+	br_ssl_engine_context *eng = &t->sc.eng;
+
+	if (t->srv->client_auth == NULL)
+		return;
+	ca = &t->srv->client_auth[t->vhost];
+	br_ssl_engine_remove_flags(eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
+	if (ca->ca == NULL) {
+		br_ssl_server_set_trust_anchor_names_alt(&t->sc, NULL, 0);
+		return;
+	}
+	br_x509_minimal_init_full(&t->peer.xm, ca->ca->ta, ca->ca->n);
+	br_ssl_server_set_trust_anchor_names_alt(&t->sc, ca->ca->ta,
+	    ca->ca->n);
+	if (ca->optional)
+		br_ssl_engine_add_flags(eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
+}
+
 static int
 policy_choose(const br_ssl_server_policy_class **pctx,
     const br_ssl_server_context *sc, br_ssl_server_choices *choices)
@@ -85,6 +113,7 @@ policy_choose(const br_ssl_server_policy_class **pctx,
 
 	t->vhost = t->srv->select(t->srv->select_arg,
 	    br_ssl_engine_get_server_name(&sc->eng));
+	client_auth_choose(t);
 	kp = &t->srv->keys[t->vhost];
 	ec = kp->key_type == BR_KEYTYPE_EC;
 	want = ec ? BR_SSLKEYX_ECDHE_ECDSA : BR_SSLKEYX_ECDHE_RSA;
@@ -184,6 +213,7 @@ cache_save(const br_ssl_session_cache_class **ctx,
 {
 	struct tls_conn *t = conn_of_cache(ctx);
 	struct tls_session s;
+	time_t now = time(NULL);
 
 	(void)sc;
 	memset(&s, 0, sizeof(s));
@@ -192,13 +222,13 @@ cache_save(const br_ssl_session_cache_class **ctx,
 	s.version = params->version;
 	s.suite = params->cipher_suite;
 	s.vhost = t->srv->cache_tag << 16 | (uint32_t)t->vhost;
-	s.expires = (int64_t)time(NULL) + t->srv->lifetime;
+	s.expires = (int64_t)now + t->srv->lifetime;
 	s.peer_verified = t->peer_verified;
 	/* The subject is set only for a verified client. */
 	if (t->peer_verified)
 		memcpy(s.peer_subject, t->peer_subject,
 		    sizeof(s.peer_subject));
-	tls_cache_save(t->srv->cache, &s);
+	tls_cache_save(t->srv->cache, &s, now);
 	explicit_bzero(&s, sizeof(s));
 }
 
@@ -391,22 +421,20 @@ engine_algorithms(br_ssl_engine_context *eng, const struct tls_server *srv)
 	br_ssl_engine_set_poly1305(eng, srv->poly1305);
 }
 
+/*
+ * Some host on the socket asks for client certificates: the engine gets
+ * the watched X.509 engine now; which authorities it trusts, and whether
+ * a certificate is asked for at all, waits for the SNI name (below).
+ */
 static void
-client_auth(struct tls_conn *t)
+client_auth_engine(struct tls_conn *t)
 {
-	const struct tls_server *srv = t->srv;
 	br_ssl_engine_context *eng = &t->sc.eng;
 
-	br_x509_minimal_init_full(&t->peer.xm, srv->client_ca->ta,
-	    srv->client_ca->n);
 	t->peer.vtable = &x509_vtable;
 	br_ssl_engine_set_x509(eng, &t->peer.vtable);
-	br_ssl_server_set_trust_anchor_names_alt(&t->sc, srv->client_ca->ta,
-	    srv->client_ca->n);
 	br_ssl_engine_set_default_rsavrfy(eng);
 	br_ssl_engine_set_default_ecdsa(eng);
-	if (srv->client_optional)
-		br_ssl_engine_add_flags(eng, BR_OPT_TOLERATE_NO_CLIENT_AUTH);
 }
 
 bool
@@ -435,8 +463,8 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 		t->cache_vtable = &cache_vtable;
 		br_ssl_server_set_cache(&t->sc, &t->cache_vtable);
 	}
-	if (srv->client_ca != NULL)
-		client_auth(t);
+	if (srv->client_auth != NULL)
+		client_auth_engine(t);
 	br_ssl_engine_set_buffer(eng, t->buf, sizeof(t->buf), 1);
 	if (!tls_io_seed(eng))
 		return false;

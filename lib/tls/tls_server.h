@@ -11,8 +11,10 @@
  * socket only while its flag is set and clears it on EAGAIN.
  *
  * Certificates are chosen by the server the SNI name selects (the
- * caller's `select`); a session is resumed only for that same server,
- * and a resumed session brings back the client certificate's identity.
+ * caller's `select`), and so are the authorities a client certificate
+ * must come from: each virtual host has its own.  A session is resumed
+ * only for that same server, and a resumed session brings back the
+ * client certificate's identity.
  */
 #ifndef TLS_SERVER_H
 #define TLS_SERVER_H
@@ -28,6 +30,12 @@
 #include "conf/tls_params.h"
 #include "tls/tls_cache.h"
 #include "tls/tls_keys.h"
+
+/* What one virtual host asks of a client's certificate. */
+struct tls_client_auth {
+	const struct tls_anchors *ca;		/* NULL: none asked for */
+	bool			 optional;	/* a client may send none */
+};
 
 struct tls_server {
 	struct tls_params	 params;
@@ -45,8 +53,12 @@ struct tls_server {
 	br_poly1305_run		 poly1305;
 	const struct tls_keypair *keys;		/* one per virtual host */
 	size_t			 nkeys;
-	const struct tls_anchors *client_ca;	/* NULL: none asked for */
-	bool			 client_optional;
+	/*
+	 * One per virtual host, as keys; NULL if no host asks for client
+	 * certificates.  The handshake asks for what the host the SNI name
+	 * chose asks for, and checks against that host's authorities.
+	 */
+	const struct tls_client_auth *client_auth;
 	struct tls_cache	*cache;		/* NULL: no resumption */
 	uint32_t		 cache_tag;	/* this socket, in the cache */
 	long long		 lifetime;	/* of a cached session, s */

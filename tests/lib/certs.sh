@@ -4,6 +4,8 @@
 #   b.crt/.key        b.test, RSA 2048 (PKCS#8 key)
 #   client.crt/.key   "/C=DE/O=Example/CN=client one", signed by the CA
 #   rogue.crt/.key    a self-signed client certificate
+#   ca2.crt/.key      a second CA, for another server's clients
+#   client2.crt/.key  "/CN=client two", signed by ca2
 #   expired.crt       a.test's key, expired yesterday
 #   b-pkcs1.key       b.key in the traditional PKCS#1 form
 #   c.crt/.key        c.test, RSA, signed by an intermediate CA; c.crt is
@@ -52,5 +54,13 @@ make_certs() {
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout rogue.key -out rogue.crt -days 365 \
 		    -subj "/CN=rogue" 2>/dev/null
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout ca2.key -out ca2.crt -days 365 \
+		    -subj "/CN=Second CA" 2>/dev/null
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout client2.key -out client2.csr \
+		    -subj "/CN=client two" 2>/dev/null
+		openssl x509 -req -in client2.csr -CA ca2.crt -CAkey ca2.key \
+		    -CAcreateserial -days 365 -out client2.crt 2>/dev/null
 	) || bail_out "openssl could not make the test certificates"
 }

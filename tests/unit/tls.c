@@ -209,7 +209,7 @@ test_cache(void)
 
 	ok(tc != NULL, "a cache is mapped");
 	session(&s, 7, 1000);
-	tls_cache_save(tc, &s);
+	tls_cache_save(tc, &s, 10);
 	ok(tls_cache_load(tc, s.id, 999, &got) && got.vhost == 7 &&
 	    got.peer_verified && strcmp(got.peer_subject, "/CN=x") == 0 &&
 	    memcmp(got.master, s.master, sizeof(s.master)) == 0,
@@ -220,7 +220,7 @@ test_cache(void)
 	/* Saved by a child, loaded by the parent: one mapping for all. */
 	if ((pid = fork()) == 0) {
 		session(&s, 9, 5000);
-		tls_cache_save(tc, &s);
+		tls_cache_save(tc, &s, 10);
 		_exit(0);
 	}
 	(void)waitpid(pid, &status, 0);
@@ -233,7 +233,7 @@ test_cache(void)
 		memcpy(s.id, &i, sizeof(i));
 		s.id[8] = (unsigned char)i;
 		s.expires = 100 + i;
-		tls_cache_save(tc, &s);
+		tls_cache_save(tc, &s, 10);
 	}
 	for (i = 0; i < 1000; i++) {
 		memset(&s, 0, sizeof(s));
@@ -247,6 +247,81 @@ test_cache(void)
 	tls_cache_free(tc);
 }
 
+/* Whether the master secret of s is anywhere in the shared mapping. */
+static bool
+secret_mapped(const struct tls_cache *tc, const struct tls_session *s)
+{
+	const unsigned char *start;
+	size_t len;
+
+	tls_cache_span(tc, &start, &len);
+	return memmem(start, len, s->master, sizeof(s->master)) != NULL;
+}
+
+/* A session whose id shares its first 8 bytes (its pair) with others. */
+static void
+paired_session(struct tls_session *s, unsigned char pair, unsigned char first,
+    int64_t expires)
+{
+	session(s, first, expires);
+	memset(s->id, pair, 8);
+}
+
+static void
+test_cache_wipe(void)
+{
+	struct tls_cache *tc = tls_cache_new(64);
+	struct tls_session a, b, c, got;
+
+	session(&a, 0x21, 100);
+	tls_cache_save(tc, &a, 50);
+	ok(secret_mapped(tc, &a), "a saved secret is in the mapping");
+	ok(!tls_cache_load(tc, a.id, 100, &got), "expired at 100");
+	ok(!secret_mapped(tc, &a),
+	    "an expired session a lookup finds is wiped from the mapping");
+
+	/* Two live sessions in one pair; a third replaces the older. */
+	paired_session(&a, 0x40, 0x31, 1000);
+	paired_session(&b, 0x40, 0x32, 2000);
+	paired_session(&c, 0x40, 0x33, 3000);
+	tls_cache_save(tc, &a, 10);
+	tls_cache_save(tc, &b, 10);
+	ok(secret_mapped(tc, &a) && secret_mapped(tc, &b), "a pair is full");
+	tls_cache_save(tc, &c, 20);
+	ok(!secret_mapped(tc, &a), "the session a save replaces is gone");
+	ok(tls_cache_load(tc, b.id, 20, &got) && tls_cache_load(tc, c.id, 20,
+	    &got), "the live ones stay");
+
+	/* Both expired: the one replaced and the one beside it go. */
+	paired_session(&a, 0x44, 0x34, 100);
+	paired_session(&b, 0x44, 0x35, 200);
+	paired_session(&c, 0x44, 0x36, 3000);
+	tls_cache_save(tc, &a, 10);
+	tls_cache_save(tc, &b, 10);
+	ok(secret_mapped(tc, &a) && secret_mapped(tc, &b),
+	    "a pair of sessions, both to expire");
+	tls_cache_save(tc, &c, 250);
+	ok(!secret_mapped(tc, &a) && !secret_mapped(tc, &b),
+	    "a save wipes the expired session it replaces and its neighbour");
+	ok(tls_cache_load(tc, c.id, 260, &got) && memcmp(got.master,
+	    c.master, sizeof(c.master)) == 0, "and keeps its own");
+
+	/* Expired and never looked up again: the sweep takes it. */
+	session(&a, 0x51, 100);
+	tls_cache_save(tc, &a, 10);
+	tls_cache_sweep(tc, 99, 64);
+	ok(tls_cache_load(tc, a.id, 99, &got),
+	    "a sweep leaves a live session alone");
+	tls_cache_sweep(tc, 100, 64);
+	ok(!secret_mapped(tc, &a), "a sweep wipes what has expired");
+
+	/* A wiped entry (id and expiry zero) is never resumed. */
+	memset(a.id, 0, sizeof(a.id));
+	ok(!tls_cache_load(tc, a.id, 0, &got) &&
+	    !tls_cache_load(tc, a.id, -1, &got), "an all-zero id finds nothing");
+	tls_cache_free(tc);
+}
+
 int
 main(void)
 {
@@ -254,5 +329,6 @@ main(void)
 	test_dn();
 	test_params();
 	test_cache();
+	test_cache_wipe();
 	return done_testing();
 }
