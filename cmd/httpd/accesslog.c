@@ -229,7 +229,7 @@ accesslog_write(struct worker *w, struct conn *c)
 	n = http_log_format(line, sizeof(line), style_of(srv->log.style), &e);
 	logsink_line(&w->log, logmap_find(w, srv)->access, false, line, n,
 	    w->now);
-	if (c->log.status >= 400)
+	if (c->log.status >= HTTP_STATUS_BAD_REQUEST)
 		error_line(w, c, named, &e, logmap_find(w, srv)->error);
 }
 

@@ -95,16 +95,16 @@ auth_check(struct worker *w, struct conn *c, const struct httpd_server *loc)
 	c->realm = loc->auth.realm != NULL ? loc->auth.realm : "";
 	if (h == NULL || !http_basic_decode(h->value.ptr, h->value.len, user,
 	    sizeof(user), pass, sizeof(pass))) {
-		resp_error(w, c, 401, NULL);
+		resp_error(w, c, HTTP_STATUS_UNAUTHORIZED, NULL);
 		return false;
 	}
 	if ((f = htpasswd_file(loc->auth.htpasswd)) == NULL) {
-		resp_error(w, c, 500, NULL);
+		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return false;
 	}
 	if (!htpasswd_check(f->data, f->len, user, pass)) {
 		explicit_bzero(pass, sizeof(pass));
-		resp_error(w, c, 401, NULL);
+		resp_error(w, c, HTTP_STATUS_UNAUTHORIZED, NULL);
 		return false;
 	}
 	explicit_bzero(pass, sizeof(pass));

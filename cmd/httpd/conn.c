@@ -466,7 +466,8 @@ finish_response(struct worker *w, struct conn *c)
 	c->nrequests++;
 	if (!c->keep_alive || w->draining) {
 		/* Linger only if the client may still be sending to us. */
-		if (c->used < c->inlen || c->log.status >= 400)
+		if (c->used < c->inlen ||
+		    http_status_is_error(c->log.status))
 			start_linger(w, c);
 		else
 			conn_close(w, c);
@@ -581,7 +582,7 @@ conn_timeouts(struct worker *w)
 			c->keep_alive = false;
 			c->used = c->inlen;
 			begin_response(w, c);
-			resp_error(w, c, 408, NULL);
+			resp_error(w, c, HTTP_STATUS_REQUEST_TIMEOUT, NULL);
 			c->writable = true;
 			conn_run(w, c);
 			if (c->state != CONN_FREE)

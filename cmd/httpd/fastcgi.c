@@ -95,7 +95,7 @@ fcgi_fail(struct worker *w, struct conn *c, int status, const char *why)
 
 	if (fr == NULL)
 		return;
-	if (status == 502 && retry(w, c)) {
+	if (status == HTTP_STATUS_BAD_GATEWAY && retry(w, c)) {
 		conn_resume(w, c);
 		return;
 	}
@@ -120,7 +120,7 @@ fcgi_fail(struct worker *w, struct conn *c, int status, const char *why)
 void
 fcgi_timeout(struct worker *w, struct conn *c)
 {
-	fcgi_fail(w, c, 504, "responder timeout");
+	fcgi_fail(w, c, HTTP_STATUS_GATEWAY_TIMEOUT, "responder timeout");
 	if (c->state == CONN_WRITING)
 		conn_resume(w, c);
 }
@@ -176,7 +176,7 @@ fcgi_start(struct worker *w, struct conn *c, const struct httpd_server *loc,
 	struct fcgi_req *fr;
 
 	if (t == NULL || (fr = req_get(w)) == NULL) {
-		resp_error(w, c, 500, NULL);
+		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return;
 	}
 	/* The body is read here, so the connection may be kept. */
@@ -189,12 +189,13 @@ fcgi_start(struct worker *w, struct conn *c, const struct httpd_server *loc,
 	fr->minor = w->req.minor;
 	fr->head_len = c->used;
 	if (!fcgi_params(w, c, fr, loc, rt)) {
-		fcgi_fail(w, c, 431, "parameters too large");
+		fcgi_fail(w, c, HTTP_STATUS_HEADERS_TOO_LARGE,
+		    "parameters too large");
 		return;
 	}
 	(void)setup_body(w, c, fr);
 	if ((fr->up = fcgi_up_get(w, t, c, false)) == NULL) {
-		fcgi_fail(w, c, 502, strerror(errno));
+		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY, strerror(errno));
 		return;
 	}
 }
@@ -244,7 +245,8 @@ move_body(struct worker *w, struct conn *c, struct fcgi_req *fr)
 			res = http_chunked_decode(&fr->ch, body, n, &used,
 			    &len);
 			if (res == HTTP_CHUNKED_ERROR) {
-				fcgi_fail(w, c, 400, "malformed chunked body");
+				fcgi_fail(w, c, HTTP_STATUS_BAD_REQUEST,
+				    "malformed chunked body");
 				return false;
 			}
 			fr->body_done = res == HTTP_CHUNKED_DONE;
@@ -257,7 +259,8 @@ move_body(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		fr->body_total += len;
 		if (fr->body_total >
 		    (uint64_t)srv->connection.max_request_body) {
-			fcgi_fail(w, c, 413, "request body too large");
+			fcgi_fail(w, c, HTTP_STATUS_CONTENT_TOO_LARGE,
+			    "request body too large");
 			return false;
 		}
 		if (len > 0) {
@@ -305,7 +308,8 @@ responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	 */
 	if (!fcgi_up_write(u, fr)) {
 		if (errno != EPIPE && errno != ECONNRESET) {
-			fcgi_fail(w, c, 502, strerror(errno));
+			fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+			    strerror(errno));
 			return false;
 		}
 		fr->ooff = fr->olen;
@@ -315,7 +319,8 @@ responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	/* A reset after the answer: the answer still counts (parsed next). */
 	if (!fcgi_up_read(u, fr)) {
 		if (errno != ECONNRESET) {
-			fcgi_fail(w, c, 502, strerror(errno));
+			fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+			    strerror(errno));
 			return false;
 		}
 		fr->eof = true;

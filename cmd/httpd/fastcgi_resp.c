@@ -125,7 +125,8 @@ status_of(const struct fcgi_req *fr)
 	const char *s = field_value(fr, "Status");
 
 	if (s == NULL)
-		return field_value(fr, "Location") != NULL ? 302 : 200;
+		return field_value(fr, "Location") != NULL ?
+		    HTTP_STATUS_FOUND : HTTP_STATUS_OK;
 	if (s[0] < '2' || s[0] > '5' || s[1] < '0' || s[1] > '9' ||
 	    s[2] < '0' || s[2] > '9' || (s[3] != '\0' && s[3] != ' '))
 		return 0;
@@ -159,9 +160,11 @@ send_head(struct worker *w, struct conn *c, struct fcgi_req *fr, size_t end)
 
 	if (!parse_fields(fr, end) || (status = status_of(fr)) == 0)
 		return false;
-	fr->no_body = fr->head_method || status == 204 || status == 304;
+	fr->no_body = fr->head_method || status == HTTP_STATUS_NO_CONTENT ||
+	    status == HTTP_STATUS_NOT_MODIFIED;
 	fr->length_left = length_of(fr);
-	if (status == 204 || status == 304)
+	if (status == HTTP_STATUS_NO_CONTENT ||
+	    status == HTTP_STATUS_NOT_MODIFIED)
 		fr->length_left = -1;
 	fr->chunked_out = !fr->no_body && fr->length_left < 0 &&
 	    fr->minor > 0;
@@ -275,11 +278,13 @@ take_stdout(struct worker *w, struct conn *c, struct fcgi_req *fr,
 	if ((end = head_end(fr->hdr, fr->hlen)) == 0) {
 		if (fr->hlen < FCGI_HEAD_MAX)
 			return n;
-		fcgi_fail(w, c, 502, "response header too large");
+		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+		    "response header too large");
 		return (size_t)-1;
 	}
 	if (!send_head(w, c, fr, end)) {
-		fcgi_fail(w, c, 502, "malformed response header");
+		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+		    "malformed response header");
 		return (size_t)-1;
 	}
 	(void)drain_hdr(c, fr);
@@ -295,7 +300,8 @@ take_content(struct worker *w, struct conn *c, struct fcgi_req *fr,
 	/* FCGI_STDERR */
 	fr->stderr_total += ev->len;
 	if (fr->stderr_total > FCGI_STDERR_MAX) {
-		fcgi_fail(w, c, 502, "responder floods stderr");
+		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+		    "responder floods stderr");
 		return (size_t)-1;
 	}
 	log_stderr(w, c, fr, ev->data, ev->len);
@@ -325,7 +331,8 @@ parse_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 			break;
 		case FCGI_EV_HEADER:
 			if (!allowed_type(ev.header.type)) {
-				fcgi_fail(w, c, 502, "unexpected record type");
+				fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+				    "unexpected record type");
 				return false;
 			}
 			break;
@@ -341,7 +348,8 @@ parse_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 				fr->ended = true;
 			break;
 		case FCGI_EV_ERROR:
-			fcgi_fail(w, c, 502, fcgi_strerror(ev.error));
+			fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+			    fcgi_strerror(ev.error));
 			return false;
 		}
 		pos += used;
@@ -356,7 +364,7 @@ static bool
 queue_end(struct worker *w, struct conn *c, struct fcgi_req *fr)
 {
 	if (!fr->head_sent) {
-		fcgi_fail(w, c, 502, "no response header");
+		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY, "no response header");
 		return false;
 	}
 	if (!drain_hdr(c, fr))
@@ -383,7 +391,8 @@ fcgi_resp_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	if (fr->ended)
 		return fr->last_chunk || queue_end(w, c, fr);
 	if (fr->eof && fr->ilen == 0) {
-		fcgi_fail(w, c, 502, "responder closed the connection");
+		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
+		    "responder closed the connection");
 		return false;
 	}
 	return true;

@@ -284,7 +284,7 @@ fcgi_up_event(struct worker *w, struct fcgi_up *u, uint32_t events)
 		if (err != 0) {
 			struct conn *c = u->c;
 
-			fcgi_fail(w, c, 502, strerror(err));
+			fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY, strerror(err));
 			if (c->state == CONN_WRITING)
 				conn_resume(w, c);
 			return;

@@ -66,19 +66,19 @@ errno_status(int e)
 	switch (e) {
 	case ENOENT:
 	case ENOTDIR:
-		return 404;
+		return HTTP_STATUS_NOT_FOUND;
 	case EACCES:
 	case EPERM:
 	case EXDEV:	/* would leave the root */
 	case ELOOP:
-		return 403;
+		return HTTP_STATUS_FORBIDDEN;
 	case ENAMETOOLONG:
-		return 414;
+		return HTTP_STATUS_URI_TOO_LONG;
 	case EMFILE:
 	case ENFILE:
-		return 503;
+		return HTTP_STATUS_SERVICE_UNAVAILABLE;
 	default:
-		return 500;
+		return HTTP_STATUS_INTERNAL_ERROR;
 	}
 }
 
@@ -198,7 +198,7 @@ static void
 fail_head(struct worker *w, struct conn *c)
 {
 	release_file(c);
-	resp_error(w, c, 500, NULL);
+	resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 }
 
 /* Multipart answers: a head per range, then the closing boundary. */
@@ -354,7 +354,7 @@ send_file(struct worker *w, struct conn *c, int fd, const char *mem,
 	http_date_format(st->st_mtim.tv_sec, lastmod);
 	c->file = fd;
 	if (not_modified(w, st, etag)) {
-		if (!resp_head(w, c, 304) ||
+		if (!resp_head(w, c, HTTP_STATUS_NOT_MODIFIED) ||
 		    !resp_header(c, "Last-Modified", "%s", lastmod) ||
 		    !resp_header(c, "ETag", "%s", etag) || !resp_end_head(c))
 			fail_head(w, c);
@@ -369,7 +369,8 @@ send_file(struct worker *w, struct conn *c, int fd, const char *mem,
 		resp_error_range(w, c, (uint64_t)st->st_size);
 		return;
 	}
-	if (!resp_head(w, c, rr == HTTP_RANGE_PARTIAL ? 206 : 200) ||
+	if (!resp_head(w, c, rr == HTTP_RANGE_PARTIAL ?
+	    HTTP_STATUS_PARTIAL_CONTENT : HTTP_STATUS_OK) ||
 	    !validators(c, rr == HTTP_RANGE_PARTIAL && n > 1 ? NULL : type,
 	    etag, lastmod, gzip) || !resp_header(c, "Accept-Ranges", "bytes")) {
 		fail_head(w, c);
@@ -447,7 +448,7 @@ redirect_slash(struct worker *w, struct conn *c, const char *path,
 
 	n = url_encode_path(loc, sizeof(loc) - 2, path, strlen(path));
 	if (n == (size_t)-1) {
-		resp_error(w, c, 414, NULL);
+		resp_error(w, c, HTTP_STATUS_URI_TOO_LONG, NULL);
 		return;
 	}
 	loc[n++] = '/';
@@ -457,11 +458,12 @@ redirect_slash(struct worker *w, struct conn *c, const char *path,
 		memcpy(loc + n, query.ptr, query.len);
 		loc[n + query.len] = '\0';
 	}
-	resp_error(w, c, 301, loc);
+	resp_error(w, c, HTTP_STATUS_MOVED_PERMANENTLY, loc);
 }
 
 static void
-serve_directory(struct worker *w, struct conn *c, const struct httpd_server *srv,
+serve_directory(struct worker *w, struct conn *c,
+    const struct httpd_server *srv,
     int rfd, int dfd, const char *path)
 {
 	char index[HTTPD_PATH_MAX + 1];
@@ -483,7 +485,7 @@ serve_directory(struct worker *w, struct conn *c, const struct httpd_server *srv
 		return;
 	}
 	(void)close(dfd);
-	resp_error(w, c, 403, NULL);
+	resp_error(w, c, HTTP_STATUS_FORBIDDEN, NULL);
 }
 
 /*
@@ -527,7 +529,7 @@ file_serve(struct worker *w, struct conn *c, const struct httpd_server *srv,
 	}
 	if (fstat(fd, &st) == -1) {
 		(void)close(fd);
-		resp_error(w, c, 500, NULL);
+		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -541,7 +543,7 @@ file_serve(struct worker *w, struct conn *c, const struct httpd_server *srv,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		(void)close(fd);
-		resp_error(w, c, 403, NULL);
+		resp_error(w, c, HTTP_STATUS_FORBIDDEN, NULL);
 		return;
 	}
 	serve_regular(w, c, srv, rfd, fd, &st, path);

@@ -121,7 +121,7 @@ listing_serve(struct worker *w, struct conn *c, int dfd, const char *path)
 
 	if (!read_entries(dfd, &l)) {
 		free_listing(&l);
-		resp_error(w, c, 500, NULL);
+		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return;
 	}
 	if (l.n > 0)
@@ -129,15 +129,15 @@ listing_serve(struct worker *w, struct conn *c, int dfd, const char *path)
 	page = render(path, &l, &len);
 	free_listing(&l);
 	if (page == NULL) {
-		resp_error(w, c, 500, NULL);
+		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return;
 	}
 	c->heap = page;
-	if (!resp_head(w, c, 200) ||
+	if (!resp_head(w, c, HTTP_STATUS_OK) ||
 	    !resp_header(c, "Content-Type", "text/html; charset=utf-8") ||
 	    !resp_header(c, "Content-Length", "%zu", len) ||
 	    !resp_end_head(c)) {
-		resp_error(w, c, 500, NULL);
+		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return;
 	}
 	if (w->req.method != HTTP_METHOD_HEAD)

@@ -315,7 +315,7 @@ check_body(struct worker *w, struct conn *c, const struct httpd_server *srv)
 	 */
 	c->keep_alive = false;
 	if (r->content_length > srv->connection.max_request_body) {
-		refuse(w, c, 413);
+		refuse(w, c, HTTP_STATUS_CONTENT_TOO_LARGE);
 		return false;
 	}
 	return true;
@@ -331,7 +331,7 @@ apply_rewrites(struct worker *w, struct conn *c, struct route *rt,
 	for (i = 0; (*loc)->rewrite != NULL; i++) {
 		if (i == REWRITES_MAX || !expand(w, c, rt, (*loc)->rewrite,
 		    target, sizeof(target))) {
-			refuse(w, c, 500);
+			refuse(w, c, HTTP_STATUS_INTERNAL_ERROR);
 			return false;
 		}
 		if ((status = set_path(rt, target, strlen(target))) != 0) {
@@ -355,7 +355,7 @@ block_return(struct worker *w, struct conn *c, const struct route *rt,
 		return;
 	}
 	if (!expand(w, c, rt, loc->return_uri, uri, sizeof(uri))) {
-		refuse(w, c, 500);
+		refuse(w, c, HTTP_STATUS_INTERNAL_ERROR);
 		return;
 	}
 	resp_error(w, c, loc->return_code, uri);
@@ -391,12 +391,13 @@ request_route(struct worker *w, struct conn *c)
 	if (!check_body(w, c, srv))
 		return;
 	if (wrong_host) {
-		refuse(w, c, 421);
+		refuse(w, c, HTTP_STATUS_MISDIRECTED);
 		return;
 	}
 	rt.matched = NULL;
 	if (r->form != HTTP_TARGET_ORIGIN && r->form != HTTP_TARGET_ABSOLUTE) {
-		refuse(w, c, r->method == HTTP_METHOD_OPTIONS ? 405 : 400);
+		refuse(w, c, r->method == HTTP_METHOD_OPTIONS ?
+		    HTTP_STATUS_METHOD_NOT_ALLOWED : HTTP_STATUS_BAD_REQUEST);
 		return;
 	}
 	if ((status = set_path(&rt, r->path.ptr, r->path.len)) != 0) {
@@ -430,7 +431,7 @@ request_route(struct worker *w, struct conn *c)
 	}
 
 	if (r->method != HTTP_METHOD_GET && r->method != HTTP_METHOD_HEAD) {
-		refuse(w, c, 405);
+		refuse(w, c, HTTP_STATUS_METHOD_NOT_ALLOWED);
 		return;
 	}
 	file_serve(w, c, loc, strip_path(rt.path, loc->strip), rt.query);

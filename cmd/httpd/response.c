@@ -13,51 +13,6 @@
 
 #include "worker.h"
 
-struct status_text {
-	int		 code;
-	const char	*text;
-};
-
-/* RFC 9110 section 15, in order. */
-static const struct status_text statuses[] = {
-	{ 100, "Continue" }, { 101, "Switching Protocols" },
-	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
-	{ 203, "Non-Authoritative Information" }, { 204, "No Content" },
-	{ 205, "Reset Content" }, { 206, "Partial Content" },
-	{ 300, "Multiple Choices" }, { 301, "Moved Permanently" },
-	{ 302, "Found" }, { 303, "See Other" }, { 304, "Not Modified" },
-	{ 305, "Use Proxy" }, { 307, "Temporary Redirect" },
-	{ 308, "Permanent Redirect" },
-	{ 400, "Bad Request" }, { 401, "Unauthorized" },
-	{ 402, "Payment Required" }, { 403, "Forbidden" },
-	{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-	{ 406, "Not Acceptable" }, { 407, "Proxy Authentication Required" },
-	{ 408, "Request Timeout" }, { 409, "Conflict" }, { 410, "Gone" },
-	{ 411, "Length Required" }, { 412, "Precondition Failed" },
-	{ 413, "Content Too Large" }, { 414, "URI Too Long" },
-	{ 415, "Unsupported Media Type" }, { 416, "Range Not Satisfiable" },
-	{ 417, "Expectation Failed" }, { 418, "I'm a teapot" },
-	{ 421, "Misdirected Request" }, { 422, "Unprocessable Content" },
-	{ 425, "Too Early" }, { 426, "Upgrade Required" },
-	{ 428, "Precondition Required" }, { 429, "Too Many Requests" },
-	{ 431, "Request Header Fields Too Large" },
-	{ 451, "Unavailable For Legal Reasons" },
-	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
-	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
-	{ 504, "Gateway Timeout" }, { 505, "HTTP Version Not Supported" }
-};
-
-const char *
-http_status_text(int code)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (statuses[i].code == code)
-			return statuses[i].text;
-	return "Unknown";
-}
-
 /* The options that apply: the location's, the server's, or the default's. */
 static const struct httpd_server *
 conf_of(const struct conn *c)
@@ -103,7 +58,7 @@ overridden(const struct conn *c, const char *name)
 
 	for (h = conf_of(c)->headers; h != NULL; h = h->next)
 		if (h->op != HTTPD_HEADER_ADD && strcasecmp(h->name, name) == 0 &&
-		    (h->always || c->log.status < 400))
+		    (h->always || !http_status_is_error(c->log.status)))
 			return true;
 	return false;
 }
@@ -157,7 +112,7 @@ resp_end_head(struct conn *c)
 
 	for (h = srv->headers; h != NULL; h = h->next)
 		if (h->op != HTTPD_HEADER_REMOVE &&
-		    (h->always || c->log.status < 400) &&
+		    (h->always || !http_status_is_error(c->log.status)) &&
 		    !appendf(c, "%s: %s\r\n", h->name, h->value))
 			return false;
 	if (c->listener->tls && srv->hsts.enabled &&
@@ -246,6 +201,26 @@ place_body(struct conn *c, const char *body, size_t n)
 }
 
 /*
+ * After these errors the connection cannot be trusted to be in step
+ * (a request not read whole, or a framing error): it closes.  Errors of
+ * the server itself (5xx) close too.
+ */
+static bool
+keeps_connection(int status)
+{
+	switch (status) {
+	case HTTP_STATUS_BAD_REQUEST:
+	case HTTP_STATUS_REQUEST_TIMEOUT:
+	case HTTP_STATUS_CONTENT_TOO_LARGE:
+	case HTTP_STATUS_URI_TOO_LONG:
+	case HTTP_STATUS_HEADERS_TOO_LARGE:
+		return false;
+	default:
+		return status < HTTP_STATUS_INTERNAL_ERROR;
+	}
+}
+
+/*
  * A complete error response with a small HTML page, placed after the head
  * in the output buffer.  `location` is sent for redirections, and a 416
  * says the size of what could not be ranged (range_size, else ignored).
@@ -264,19 +239,19 @@ error_page(struct worker *w, struct conn *c, int status, const char *location,
 	c->nsegs = c->seg = 0;
 	free(c->heap);
 	c->heap = NULL;
-	if (status >= 400)
-		c->keep_alive = c->keep_alive && status != 400 &&
-		    status != 408 && status != 413 && status != 414 &&
-		    status != 431 && status < 500;
+	if (http_status_is_error(status))
+		c->keep_alive = c->keep_alive && keeps_connection(status);
 	if (!resp_head(w, c, status) ||
 	    !resp_header(c, "Content-Type", "text/html; charset=utf-8") ||
 	    !resp_header(c, "Content-Length", "%d", n) ||
 	    (location != NULL && !resp_header(c, "Location", "%s", location)) ||
-	    (status == 405 && !resp_header(c, "Allow", "GET, HEAD")) ||
+	    (status == HTTP_STATUS_METHOD_NOT_ALLOWED && !resp_header(c,
+	    "Allow", "GET, HEAD")) ||
 	    (range_size != NULL && !resp_header(c, "Content-Range",
 	    "bytes */%llu", (unsigned long long)*range_size)) ||
-	    (status == 401 && c->realm != NULL && !resp_header(c,
-	    "WWW-Authenticate", "Basic realm=\"%s\"", c->realm)) ||
+	    (status == HTTP_STATUS_UNAUTHORIZED && c->realm != NULL &&
+	    !resp_header(c, "WWW-Authenticate", "Basic realm=\"%s\"",
+	    c->realm)) ||
 	    !resp_end_head(c)) {
 		c->outlen = 0;
 		c->keep_alive = false;
@@ -299,5 +274,5 @@ resp_error(struct worker *w, struct conn *c, int status, const char *location)
 void
 resp_error_range(struct worker *w, struct conn *c, uint64_t size)
 {
-	error_page(w, c, 416, NULL, &size);
+	error_page(w, c, HTTP_STATUS_RANGE_NOT_SATISFIABLE, NULL, &size);
 }

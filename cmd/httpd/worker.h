@@ -97,7 +97,8 @@ struct conn {
 	int64_t			 deadline;	/* ms, monotonic */
 	unsigned		 nrequests;
 	uint64_t		 id;		/* per worker, for the logs */
-	const char		*done;		/* why it closes, for the logs */
+	const char		*done;		/* why it closes,
+	    for the logs */
 	const struct httpd_server *last_conf;	/* of its last request */
 	char			*reqlog;	/* `log style connection` */
 	size_t			 reqlog_len;
@@ -179,7 +180,7 @@ void	request_route(struct worker *, struct conn *);
 size_t	vhost_index(const struct listener *, struct http_slice host);
 
 /* response.c */
-const char *http_status_text(int);
+
 bool	resp_head(struct worker *, struct conn *, int status);
 bool	resp_header(struct conn *, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

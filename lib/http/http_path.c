@@ -3,6 +3,7 @@
 
 #include "base/hex.h"
 #include "http/http_path.h"
+#include "http/http_status.h"
 
 /*
  * Length of the UTF-8 sequence starting at s (at most n bytes), or 0 if
@@ -54,19 +55,19 @@ percent_decode(const char *in, size_t len, char *out, size_t size,
 		ch = (unsigned char)in[i];
 		if (ch == '%') {
 			if (len - i < 3)
-				return 400;
+				return HTTP_STATUS_BAD_REQUEST;
 			if ((hi = hex_digit((unsigned char)in[i + 1])) < 0 ||
 			    (lo = hex_digit((unsigned char)in[i + 2])) < 0)
-				return 400;
+				return HTTP_STATUS_BAD_REQUEST;
 			ch = (unsigned char)(hi << 4 | lo);
 			i += 2;
 			if (ch == '/' || ch == '\0')
-				return 404;
+				return HTTP_STATUS_NOT_FOUND;
 		}
 		if (ch < 0x20 || ch == 0x7f)
-			return 404;
+			return HTTP_STATUS_NOT_FOUND;
 		if (n + 1 >= size)
-			return 414;
+			return HTTP_STATUS_URI_TOO_LONG;
 		out[n++] = (char)ch;
 	}
 	out[n] = '\0';
@@ -82,7 +83,7 @@ check_utf8(const char *s, size_t len)
 	while (i < len) {
 		n = utf8_len((const unsigned char *)s + i, len - i);
 		if (n == 0)
-			return 404;
+			return HTTP_STATUS_NOT_FOUND;
 		i += n;
 	}
 	return 0;
@@ -110,7 +111,7 @@ remove_dots(char *p, size_t *len)
 			;			/* "" or "." */
 		else if (seg - in == 2 && p[in] == '.' && p[in + 1] == '.') {
 			if (out == 0)
-				return 403;
+				return HTTP_STATUS_FORBIDDEN;
 			while (p[--out] != '/')
 				;
 		} else {
@@ -137,7 +138,7 @@ http_path_canon(const char *path, size_t len, char *out, size_t size)
 	if (size > HTTP_PATH_MAX)
 		size = HTTP_PATH_MAX;
 	if (len == 0 || path[0] != '/')
-		return 400;
+		return HTTP_STATUS_BAD_REQUEST;
 	if ((status = percent_decode(path, len, out, size, &n)) != 0)
 		return status;
 	if ((status = check_utf8(out, n)) != 0)

@@ -21,22 +21,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/http_status.h"
+
 /* Limits, each the reason for its status code. */
 enum {
 	HTTP_REQUEST_LINE_MAX = 8192,	/* longer: 414 (or 400 if no URI) */
 	HTTP_HEADER_BYTES_MAX = 8192,	/* header fields together: 431 */
 	HTTP_HEADERS_MAX = 100,		/* number of fields: 431 */
 	HTTP_LEADING_CRLF_MAX = 8	/* empty lines tolerated before it */
-};
-
-/* Statuses the parser can produce: values are the HTTP codes. */
-enum http_status {
-	HTTP_STATUS_NONE = 0,
-	HTTP_STATUS_BAD_REQUEST = 400,
-	HTTP_STATUS_URI_TOO_LONG = 414,
-	HTTP_STATUS_HEADERS_TOO_LARGE = 431,
-	HTTP_STATUS_NOT_IMPLEMENTED = 501,
-	HTTP_STATUS_VERSION_NOT_SUPPORTED = 505
 };
 
 /* Methods of RFC 9110 and WebDAV that relayd's filter rules name. */
@@ -89,7 +81,8 @@ struct http_request {
 	bool			 chunked;
 	bool			 keep_alive;	/* after version and Connection */
 	bool			 expect_continue;
-	size_t			 head_len;	/* bytes of the head, with CRLFCRLF */
+	size_t			 head_len;	/* bytes of the head,
+	    with CRLFCRLF */
 	enum http_status	 status;	/* set on HTTP_PARSE_ERROR */
 	const char		*error;		/* short reason, for the log */
 };
