@@ -21,6 +21,7 @@
 #include <bearssl.h>
 
 #include "base/die.h"
+#include "base/hex.h"
 #include "checkd.h"
 #include "tls/tls_client.h"
 
@@ -193,19 +194,6 @@ verdict_code(const struct rd_check *ck, struct probe *p, bool eof)
 	    decide(false, R_HTTP_CODE_FAIL);
 }
 
-static void
-hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static struct verdict
 digest_end(const struct rd_check *ck, struct probe *p)
 {
@@ -214,10 +202,10 @@ digest_end(const struct rd_check *ck, struct probe *p)
 
 	if (ck->digest_type == RD_DIGEST_MD5) {
 		br_md5_out(&p->md5, d);
-		hex(d, br_md5_SIZE, text);
+		hex_encode(d, br_md5_SIZE, text);
 	} else {
 		br_sha1_out(&p->sha1, d);
-		hex(d, br_sha1_SIZE, text);
+		hex_encode(d, br_sha1_SIZE, text);
 	}
 	return strcmp(text, ck->digest) == 0 ? decide(true, R_HTTP_DIGEST_OK) :
 	    decide(false, R_HTTP_DIGEST_FAIL);

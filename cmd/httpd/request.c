@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/hex.h"
 #include "base/patterns.h"
 #include "base/strbuf.h"
 #include "http/http_path.h"
@@ -157,25 +158,11 @@ select_location(struct worker *w, const struct httpd_server *srv,
 	return srv;
 }
 
-static void
-put_encoded(struct strbuf *sb, const char *s, size_t len)
+/* RFC 3986's unreserved bytes. */
+static bool
+unreserved(unsigned char ch)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char e[3];
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (isalnum(ch) || strchr("-._~", ch) != NULL) {
-			strbuf_put(sb, s + i, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[ch >> 4];
-		e[2] = hex[ch & 15];
-		strbuf_put(sb, e, 3);
-	}
+	return isalnum(ch) || (ch != '\0' && strchr("-._~", ch) != NULL);
 }
 
 static bool
@@ -197,7 +184,7 @@ expand_macro(struct worker *w, struct conn *c, const struct route *rt,
 	else if (is_macro(name, len, "QUERY_STRING"))
 		strbuf_put(sb, rt->query.ptr, rt->query.len);
 	else if (is_macro(name, len, "QUERY_STRING_ENC"))
-		put_encoded(sb, rt->query.ptr, rt->query.len);
+		hex_pct_encode(sb, rt->query.ptr, rt->query.len, unreserved);
 	else if (is_macro(name, len, "REMOTE_ADDR"))
 		strbuf_puts(sb, c->peer);
 	else if (is_macro(name, len, "REMOTE_PORT"))

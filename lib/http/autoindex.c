@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "base/strbuf.h"
 #include "http/autoindex.h"
 #include "http/http_date.h"
@@ -174,31 +175,24 @@ html_escape(char *out, size_t size, const char *s, size_t len)
 	return pg.full ? (size_t)-1 : pg.len;
 }
 
+/* RFC 3986's unreserved bytes, and '/' between a path's segments. */
+static bool
+path_keeps(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~' || c == '/';
+}
+
 size_t
 url_encode_path(char *out, size_t size, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	struct strbuf pg;
-	unsigned char c;
-	char pct[3];
-	size_t i;
 
 	if (size == 0)
 		return (size_t)-1;
 	strbuf_init(&pg, out, size);
-	for (i = 0; i < len && !pg.full; i++) {
-		c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~' || c == '/') {
-			strbuf_put(&pg, s + i, 1);
-			continue;
-		}
-		pct[0] = '%';
-		pct[1] = hex[c >> 4];
-		pct[2] = hex[c & 0x0f];
-		strbuf_put(&pg, pct, sizeof(pct));
-	}
+	hex_pct_encode(&pg, s, len, path_keeps);
 	return pg.full ? (size_t)-1 : pg.len;
 }
 

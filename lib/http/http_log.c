@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "base/strbuf.h"
 #include "http/http_date.h"
 #include "http/http_log.h"
@@ -19,13 +20,6 @@ static const char MONTHS[12][4] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 };
-
-/*
- * Which bytes a percent-encoder changes.  PATH is OpenBSD's url_encode()
- * set; QUERY only what would break the line or the quoted request.  Both
- * add '\': raw, it would read as escaping the closing quote.
- */
-enum pct_set { PCT_PATH, PCT_QUERY };
 
 /* printf's %03d: a minus sign, then at least three digits. */
 static void
@@ -114,36 +108,22 @@ put_vis(struct strbuf *l, const char *s, const char *dflt)
 		put_vis_byte(l, (unsigned char)*s);
 }
 
+/*
+ * Which bytes the percent-encoder keeps.  In a query, all but what would
+ * break the line or the quoted request; in a path, OpenBSD's url_encode()
+ * set.  Both encode '\': raw, it would read as escaping the closing quote.
+ */
 static bool
-pct_needed(unsigned char c, enum pct_set set)
+query_keeps(unsigned char c)
 {
-	if (c <= 0x1f || c >= 0x7f || c == ' ' || c == '#' || c == '"' ||
-	    c == '\\')
-		return true;
-	return set == PCT_PATH && (c == '%' || c == '?' || c == '&' ||
-	    c == '<');
+	return c > 0x1f && c < 0x7f && c != ' ' && c != '#' && c != '"' &&
+	    c != '\\';
 }
 
-/* Percent-encode s[0..n); a NUL in the middle is encoded, not an end. */
-static void
-put_pct(struct strbuf *l, const char *s, size_t n, enum pct_set set)
+static bool
+path_keeps(unsigned char c)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char c;
-	char e[3];
-	size_t i;
-
-	for (i = 0; i < n && !l->full; i++) {
-		c = (unsigned char)s[i];
-		if (!pct_needed(c, set)) {
-			strbuf_put(l, s + i, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[c >> 4];
-		e[2] = hex[c & 0x0f];
-		strbuf_put(l, e, sizeof(e));
-	}
+	return query_keeps(c) && c != '%' && c != '?' && c != '&' && c != '<';
 }
 
 /* strftime's "%d/%b/%Y:%H:%M:%S %z" for local time t + gmtoff. */
@@ -192,10 +172,10 @@ put_common(struct strbuf *l, const struct http_log_entry *e)
 	put_vis(l, e->method, "");
 	strbuf_puts(l, " ");
 	if (e->path != NULL)
-		put_pct(l, e->path, e->path_len, PCT_PATH);
+		hex_pct_encode(l, e->path, e->path_len, path_keeps);
 	if (e->query != NULL) {
 		strbuf_puts(l, "?");
-		put_pct(l, e->query, e->query_len, PCT_QUERY);
+		hex_pct_encode(l, e->query, e->query_len, query_keeps);
 	}
 	if (e->version != NULL) {
 		strbuf_puts(l, " ");
@@ -214,7 +194,8 @@ put_combined(struct strbuf *l, const struct http_log_entry *e)
 {
 	strbuf_puts(l, " \"");
 	if (e->referer != NULL)
-		put_pct(l, e->referer, strlen(e->referer), PCT_PATH);
+		hex_pct_encode(l, e->referer, strlen(e->referer),
+		    path_keeps);
 	strbuf_puts(l, "\" \"");
 	put_vis(l, e->user_agent, "");
 	strbuf_puts(l, "\"");
@@ -311,7 +292,7 @@ http_log_conn_path(char *buf, size_t size, size_t len, const char *path,
 		return (size_t)-1;
 	strbuf_puts(&l, " [");
 	if (path != NULL)
-		put_pct(&l, path, path_len, PCT_PATH);
+		hex_pct_encode(&l, path, path_len, path_keeps);
 	strbuf_puts(&l, "]");
 	if (l.full) {
 		buf[len] = '\0';

@@ -1,6 +1,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "base/strbuf.h"
 #include "tls/tls_dn.h"
 
@@ -103,16 +104,15 @@ put_type(struct strbuf *sb, const struct der *oid)
 static void
 put_value(struct strbuf *sb, const struct der *v)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	char e[4] = { '\\', 'x' };
 	size_t i;
 
 	for (i = 0; i < v->len; i++) {
 		unsigned char ch = v->p[i];
 
 		if (ch < 0x20 || ch > 0x7e || ch == '/' || ch == '\\') {
-			strbuf_puts(sb, "\\x");
-			strbuf_put(sb, &hex[ch >> 4], 1);
-			strbuf_put(sb, &hex[ch & 15], 1);
+			hex_byte(ch, e + 2);
+			strbuf_put(sb, e, sizeof(e));
 		} else
 			strbuf_put(sb, (const char *)&v->p[i], 1);
 	}
