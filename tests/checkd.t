@@ -30,13 +30,24 @@ mkdir -p "$T/scripts"
 printf '#!/bin/sh\n[ "$1" = 127.0.0.1 ] && exit 1\nexit 0\n' >"$T/scripts/up"
 printf '#!/bin/sh\nexit 0\n' >"$T/scripts/down"
 printf '#!/bin/sh\nexec sleep 30\n' >"$T/scripts/slow"
+# Up only if the script was given nothing but 0-2: no reply socket to
+# forge results with.  The descriptors it saw go to checkd's stderr.
+cat >"$T/scripts/fds" <<'EOF'
+#!/usr/bin/perl
+opendir(my $d, "/proc/self/fd") or exit 0;
+my @fds = grep { /^\d+$/ && $_ > 2 } readdir($d);
+closedir($d);
+my @open = grep { -e "/proc/self/fd/$_" } @fds;
+print STDERR "script fds: @open\n";
+exit(@open ? 0 : 1);
+EOF
 chmod 755 "$T/scripts/"*
 
 sha1=$(printf hello | sha1sum | cut -d' ' -f1)
 md5=$(printf hello | md5sum | cut -d' ' -f1)
 tables=""
 for t in plain closed hcode h500 hsha1 hmd5 hdbad banner bannerbad \
-    bin garb_code garb_expect garb_digest hang reset sup sdown sslow; do
+    bin garb_code garb_expect garb_digest hang reset sup sdown sslow sfds; do
 	tables="$tables
 table <$t> { 127.0.0.1 retry 0 }"
 done
@@ -61,7 +72,8 @@ $(relay r14 hang "$P_HANG" 'check http "/" code 200')
 $(relay r15 reset "$P_RST" "check http \"/\" digest $sha1")
 $(relay r16 sup 1 "check script \"$T/scripts/up\"")
 $(relay r17 sdown 1 "check script \"$T/scripts/down\"")
-$(relay r18 sslow 1 "check script \"$T/scripts/slow\"")"
+$(relay r18 sslow 1 "check script \"$T/scripts/slow\"")
+$(relay r19 sfds 1 "check script \"$T/scripts/fds\"")"
 checkd_start "$conf"
 
 expect() {	# table state reason
@@ -86,6 +98,7 @@ expect reset down "tcp read failed"
 expect sup up "script ok"
 expect sdown down "script failed"
 expect sslow down "script failed"
+expect sfds up "script ok"
 
 line=$(grep -c '' "$STATE/tables/plain")
 is "$line" 1 "one line per host"
@@ -103,7 +116,7 @@ is "$(ls "$STATE/tables" | grep -c '\.tmp')" 0 "no temporary file left"
 # The checker's privileges.
 cpid=$(checker_pid | head -n 1)
 st=/proc/$cpid/status
-is "$(awk '/^Uid:/ { print $2 }' "$st")" "$(id -u nobody)" "checker runs as nobody"
+is "$(awk '/^Uid:/ { print $2 }' "$st")" "$(id -u _relayd)" "checker runs as _relayd"
 is "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")" 1 "checker: no_new_privs"
 is "$(awk '/^Seccomp:/ { print $2 }' "$st")" 2 "checker: seccomp filter"
 is "$(awk '/^CapEff:/ { print $2 }' "$st")" 0000000000000000 "checker: no capabilities"
