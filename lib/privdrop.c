@@ -22,6 +22,7 @@ privdrop_lookup(const char *name, struct privdrop_user *u)
 	u->gid = pw.pw_gid;
 	(void)snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
 	(void)snprintf(u->home, sizeof(u->home), "%s", pw.pw_dir);
+	(void)snprintf(u->shell, sizeof(u->shell), "%s", pw.pw_shell);
 	return true;
 }
 

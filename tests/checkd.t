@@ -105,8 +105,8 @@ is "$line" 1 "one line per host"
 like "$(cat "$STATE/tables/plain")" \
     "^127\\.0\\.0\\.1 $P_TCP up [0-9]+ [0-9]+ 1 127\\.0\\.0\\.1 tcp connect ok\$" \
     "the line: host port state since latency id address reason"
-like "$(cat "$STATE/summary")" "table plain: 1 of 1 hosts up" "summary file"
-like "$(cat "$STATE/checkd.prom")" \
+like "$(cat "$STATE/report/summary")" "table plain: 1 of 1 hosts up" "summary file"
+like "$(cat "$STATE/report/checkd.prom")" \
     "checkd_host_up\\{table=\"plain\",host=\"127\\.0\\.0\\.1\",port=\"$P_TCP\",id=\"1\"\\} 1" \
     "Prometheus textfile"
 like "$(cat "$T/events")" "^table closed host 127\\.0\\.0\\.1 port $P_CLOSED down tcp connect failed\$" \

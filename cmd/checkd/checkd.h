@@ -2,7 +2,7 @@
  * checkd: the health check engine.  A root parent (main.c) keeps the
  * configuration and the privileged descriptors and runs one checker
  * process at a time; the checker (checker.c) chroots to the state
- * directory, drops privileges, and runs every check of every table in
+ * directory (statedir.c says who owns what there), drops privileges, and runs every check of every table in
  * one epoll loop.  Scripts run in a helper (script.c) forked by the
  * checker before its seccomp filter.
  */
@@ -139,6 +139,7 @@ struct checker {
 struct checker_setup {
 	const struct relayd_conf *conf;
 	const char		*statedir;
+	int			 statefd;	/* the checker's chroot */
 	struct privdrop_user	 user;
 	int			 icmp4, icmp6;
 	int			 readyfd;
@@ -146,6 +147,12 @@ struct checker_setup {
 };
 
 _Noreturn void	checker_main(const struct checker_setup *);
+
+/* statedir.c: the state directory, root's; returns it open. */
+int	statedir_prepare(const char *, const struct privdrop_user *);
+
+/* user.c: dies unless the user is checkd's alone (checkd(8)). */
+void	user_check_dedicated(const struct privdrop_user *);
 
 /* Time, ms: monotonic for deadlines, real for published stamps. */
 int64_t	wall_s(void);
