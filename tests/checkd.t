@@ -122,12 +122,33 @@ is "$(awk '/^Seccomp:/ { print $2 }' "$st")" 2 "checker: seccomp filter"
 is "$(awk '/^CapEff:/ { print $2 }' "$st")" 0000000000000000 "checker: no capabilities"
 is "$(readlink /proc/$cpid/root)" "$STATE" "checker: chrooted in the state directory"
 
+# A compromised checker talks to the script helper directly: a script
+# path and hosts that are not script-checked are refused, nothing runs.
+mkdir "$T/pwn" && chown _relayd "$T/pwn"
+printf '#!/bin/sh\ntouch "%s/pwn/ran"\n' "$T" >"$T/scripts/pwned"
+chmod 755 "$T/scripts/pwned"
+perl tests/lib/checkd_forge.pl "$cpid" path "$T/scripts/pwned" 127.0.0.1 \
+    id 9999 1 id 1 1
+ok $? "forged requests sent on the checker's socket to the helper"
+i=0
+until grep -q 'host id 1: not' "$T/stderr" || [ $i -gt 30 ]; do
+	i=$((i + 1)); sleep 0.1
+done
+like "$(cat "$T/stderr")" "script helper: request refused: 1292 bytes, not 8" \
+    "a request naming a script path: refused"
+like "$(cat "$T/stderr")" "script helper: request refused: host id 9999: no such host" \
+    "a host id out of range: refused"
+like "$(cat "$T/stderr")" "script helper: request refused: host id 1: not checked by a script" \
+    "a host of a tcp check: refused"
+ok $([ ! -e "$T/pwn/ran" ]; echo $?) "the path sent was not run"
+
 # Hostile peers, round after round: the checker lives and stays small.
 sleep 3
 is "$(checker_pid | head -n 1)" "$cpid" "the checker survived hostile peers"
 rss=$(awk '/^VmRSS:/ { print $2 }' "$st")
 ok $([ "$rss" -lt 30000 ]; echo $?) "checker RSS bounded: $rss kB < 30 MB"
 expect garb_code down "http code malformed"
+expect sup up "script ok"
 
 # A host killed goes down within (retry+1) x interval, and comes back.
 kill "$PID_TCP"

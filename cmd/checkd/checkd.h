@@ -22,7 +22,6 @@
 enum {
 	PROBE_READ_MAX = 65536,		/* bytes kept of an answer */
 	PROBE_BODY_MAX = 1 << 20,	/* digest: body bytes hashed at most */
-	SCRIPT_PATH_MAX = 1023,
 	DISABLE_POLL_MS = 1000		/* the operator's files, read anew */
 };
 
@@ -179,7 +178,8 @@ void	icmp_read(struct checker *, int fd);
 void	icmp_timeout(struct checker *, struct host *);
 
 /* script.c: the helper process and the checker's side of it. */
-int	script_helper_start(const struct privdrop_user *);
+int	script_helper_start(const struct checker *,
+	    const struct privdrop_user *);
 void	script_start(struct checker *, struct host *);
 void	script_read(struct checker *);
 void	script_timeout(struct checker *, struct host *);

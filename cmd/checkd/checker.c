@@ -258,7 +258,7 @@ checker_main(const struct checker_setup *s)
 	for (i = 0; i < c.ntables; i++)
 		if (c.script_fd == -1 &&
 		    c.tables[i].check->type == RD_CHECK_SCRIPT)
-			c.script_fd = script_helper_start(&s->user);
+			c.script_fd = script_helper_start(&c, &s->user);
 	/* The directory the parent checked, whatever its name means now. */
 	if (fchdir(s->statefd) == -1)
 		die_sys(DIE_SYS, "fchdir %s", s->statedir);

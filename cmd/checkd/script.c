@@ -5,6 +5,11 @@
  * real root directory and no seccomp filter, so that it can fork and
  * exec the script by its configured path.  It speaks to the checker over
  * a SOCK_SEQPACKET pair, one fixed-size record per request and reply.
+ *
+ * The checker parses what hostile peers send, so the helper trusts no
+ * more of a request than a host id: it was forked with the checker's
+ * tables and looks up the script, the host name and the timeout itself.
+ * A request for a host that is not in a script-checked table is refused.
  * As relayd does, the script gets the host name as its argument, a
  * positive exit status means up and 0 down, and it is killed (with its
  * process group) at the table's timeout.
@@ -30,11 +35,8 @@
 enum { SCRIPTS_MAX = 1024 };	/* running at once; more fail at once */
 
 struct script_req {
-	uint32_t	id;
-	uint32_t	round;
-	uint32_t	timeout_ms;
-	char		path[SCRIPT_PATH_MAX + 1];
-	char		arg[STATUSFILE_HOST_MAX + 1];
+	uint32_t	id;	/* the host to check, by its relayd id */
+	uint32_t	round;	/* echoed in the reply */
 };
 
 struct script_rep {
@@ -58,8 +60,10 @@ reply(int sock, struct script_rep *rep, int32_t status)
 }
 
 _Noreturn static void
-run_script(const struct script_req *rq)
+run_script(const struct host *h)
 {
+	const char *path = h->table->check->path;
+
 	sigset_t none;
 	int null;
 
@@ -76,12 +80,37 @@ run_script(const struct script_req *rq)
 	 */
 	if (syscall(SYS_close_range, 3u, ~0u, 0) == -1)
 		_exit(127);
-	execl(rq->path, rq->path, rq->arg, (char *)NULL);
+	execl(path, path, h->conf->name, (char *)NULL);
 	_exit(127);
 }
 
+/* The host a request names, or NULL (logged) if it may not have one. */
+static const struct host *
+request_host(const struct checker *c, const struct script_req *rq, ssize_t n)
+{
+	const struct host *h;
+
+	if (n != (ssize_t)sizeof(*rq)) {
+		warnx_("script helper: request refused: %zd bytes, not %zu",
+		    n, sizeof(*rq));
+		return NULL;
+	}
+	if (rq->id < 1 || rq->id > c->nids || (h = c->byid[rq->id]) == NULL) {
+		warnx_("script helper: request refused: host id %u: no such "
+		    "host", (unsigned)rq->id);
+		return NULL;
+	}
+	if (h->table->check->type != RD_CHECK_SCRIPT) {
+		warnx_("script helper: request refused: host id %u: not "
+		    "checked by a script", (unsigned)rq->id);
+		return NULL;
+	}
+	return h;
+}
+
 static void
-launch(int sock, struct running *run, const struct script_req *rq)
+launch(int sock, struct running *run, const struct script_req *rq,
+    const struct host *h)
 {
 	struct script_rep rep = { rq->id, rq->round, -2 };
 	int i;
@@ -94,10 +123,10 @@ launch(int sock, struct running *run, const struct script_req *rq)
 		return;
 	}
 	if (pid == 0)
-		run_script(rq);
+		run_script(h);
 	run[i].pid = pid;
 	run[i].killed = false;
-	run[i].deadline = now_ms() + rq->timeout_ms;
+	run[i].deadline = now_ms() + h->table->timeout_ms;
 	run[i].rep = rep;
 }
 
@@ -139,10 +168,11 @@ kill_overdue(struct running *run)
 }
 
 _Noreturn static void
-helper_loop(int sock)
+helper_loop(const struct checker *c, int sock)
 {
 	static struct running run[SCRIPTS_MAX];
 	struct script_req rq;
+	const struct host *h;
 	struct pollfd pfd[2];
 	sigset_t set;
 	int i;
@@ -164,15 +194,14 @@ helper_loop(int sock)
 			reap(sock, run);
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP)) {
-			ssize_t n = recv(sock, &rq, sizeof(rq), MSG_DONTWAIT);
+			/* MSG_TRUNC: the real size of a longer record. */
+			ssize_t n = recv(sock, &rq, sizeof(rq),
+			    MSG_DONTWAIT | MSG_TRUNC);
 
 			if (n == 0 || (n == -1 && errno != EAGAIN))
 				break;	/* the checker is gone */
-			if (n == (ssize_t)sizeof(rq)) {
-				rq.path[SCRIPT_PATH_MAX] = '\0';
-				rq.arg[STATUSFILE_HOST_MAX] = '\0';
-				launch(sock, run, &rq);
-			}
+			if (n > 0 && (h = request_host(c, &rq, n)) != NULL)
+				launch(sock, run, &rq, h);
 		}
 	}
 	for (i = 0; i < SCRIPTS_MAX; i++)
@@ -182,7 +211,7 @@ helper_loop(int sock)
 }
 
 int
-script_helper_start(const struct privdrop_user *u)
+script_helper_start(const struct checker *c, const struct privdrop_user *u)
 {
 	int sv[2];
 
@@ -197,7 +226,7 @@ script_helper_start(const struct privdrop_user *u)
 			_exit(111);
 		(void)syscall(SYS_close_range, 4u, ~0u, 0);
 		privdrop_apply(NULL, u);
-		helper_loop(3);
+		helper_loop(c, 3);
 	default:
 		break;
 	}
@@ -215,9 +244,6 @@ script_start(struct checker *c, struct host *h)
 	memset(&rq, 0, sizeof(rq));
 	rq.id = h->id;
 	rq.round = (uint32_t)h->table->rounds;
-	rq.timeout_ms = (uint32_t)h->table->timeout_ms;
-	(void)snprintf(rq.path, sizeof(rq.path), "%s", h->table->check->path);
-	(void)snprintf(rq.arg, sizeof(rq.arg), "%s", h->conf->name);
 	if (c->script_fd == -1 ||
 	    send(c->script_fd, &rq, sizeof(rq), MSG_NOSIGNAL) !=
 	    (ssize_t)sizeof(rq))
