@@ -22,7 +22,8 @@
 enum {
 	PROBE_READ_MAX = 65536,		/* bytes kept of an answer */
 	PROBE_BODY_MAX = 1 << 20,	/* digest: body bytes hashed at most */
-	DISABLE_POLL_MS = 1000		/* the operator's files, read anew */
+	DISABLE_POLL_MS = 1000,		/* the operator's files, read anew */
+	ECHO_COOKIE_LEN = 8		/* random bytes in an echo request */
 };
 
 /* Why a check failed, or how it passed: relayd's enum host_error. */
@@ -93,6 +94,8 @@ struct host {
 	bool			 busy;
 	int64_t			 started;	/* ms, monotonic */
 	struct probe		*probe;
+	uint16_t		 echo_seq;	/* icmp: the request's */
+	uint8_t			 echo_cookie[ECHO_COOKIE_LEN];
 };
 
 struct table {
