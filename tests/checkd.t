@@ -30,9 +30,20 @@ mkdir -p "$T/scripts"
 printf '#!/bin/sh\n[ "$1" = 127.0.0.1 ] && exit 1\nexit 0\n' >"$T/scripts/up"
 printf '#!/bin/sh\nexit 0\n' >"$T/scripts/down"
 printf '#!/bin/sh\nexec sleep 30\n' >"$T/scripts/slow"
+# Up only if the script was given nothing but 0-2: no reply socket to
+# forge results with.  The descriptors it saw go to checkd's stderr.
+cat >"$T/scripts/fds" <<'EOF'
+#!/usr/bin/perl
+opendir(my $d, "/proc/self/fd") or exit 0;
+my @fds = grep { /^\d+$/ && $_ > 2 } readdir($d);
+closedir($d);
+my @open = grep { -e "/proc/self/fd/$_" } @fds;
+print STDERR "script fds: @open\n";
+exit(@open ? 0 : 1);
+EOF
 chmod 755 "$T/scripts/"*
-# A script whose path is 1023 bytes (checkd's limit); the check names it
-# with one more byte, a program that does not exist: never cut and run.
+# A script whose path is 1023 bytes; the check names it with one more
+# byte, a program that does not exist: never cut and run.
 long="$T/scripts"
 while [ "${#long}" -lt 760 ]; do long="$long/$(printf 'd%.0s' $(seq 200))"; done
 mkdir -p "$long"
@@ -45,7 +56,7 @@ md5=$(printf hello | md5sum | cut -d' ' -f1)
 tables=""
 for t in plain closed hcode h500 hsha1 hmd5 hdbad banner bannerbad \
     bin garb_code garb_expect garb_digest hang reset sup sdown sslow \
-    slong; do
+    slong sfds; do
 	tables="$tables
 table <$t> { 127.0.0.1 retry 0 }"
 done
@@ -71,7 +82,8 @@ $(relay r15 reset "$P_RST" "check http \"/\" digest $sha1")
 $(relay r16 sup 1 "check script \"$T/scripts/up\"")
 $(relay r17 sdown 1 "check script \"$T/scripts/down\"")
 $(relay r18 sslow 1 "check script \"$T/scripts/slow\"")
-$(relay r19 slong 1 "check script \"${long}x\"")"
+$(relay r19 slong 1 "check script \"${long}x\"")
+$(relay r20 sfds 1 "check script \"$T/scripts/fds\"")"
 checkd_start "$conf"
 
 expect() {	# table state reason
@@ -97,14 +109,15 @@ expect sup up "script ok"
 expect sdown down "script failed"
 expect sslow down "script failed"
 expect slong down "script failed"
+expect sfds up "script ok"
 
 line=$(grep -c '' "$STATE/tables/plain")
 is "$line" 1 "one line per host"
 like "$(cat "$STATE/tables/plain")" \
     "^127\\.0\\.0\\.1 $P_TCP up [0-9]+ [0-9]+ 1 127\\.0\\.0\\.1 tcp connect ok\$" \
     "the line: host port state since latency id address reason"
-like "$(cat "$STATE/summary")" "table plain: 1 of 1 hosts up" "summary file"
-like "$(cat "$STATE/checkd.prom")" \
+like "$(cat "$STATE/report/summary")" "table plain: 1 of 1 hosts up" "summary file"
+like "$(cat "$STATE/report/checkd.prom")" \
     "checkd_host_up\\{table=\"plain\",host=\"127\\.0\\.0\\.1\",port=\"$P_TCP\",id=\"1\"\\} 1" \
     "Prometheus textfile"
 like "$(cat "$T/events")" "^table closed host 127\\.0\\.0\\.1 port $P_CLOSED down tcp connect failed\$" \
@@ -114,11 +127,31 @@ is "$(ls "$STATE/tables" | grep -c '\.tmp')" 0 "no temporary file left"
 # The checker's privileges.
 cpid=$(checker_pid | head -n 1)
 st=/proc/$cpid/status
-is "$(awk '/^Uid:/ { print $2 }' "$st")" "$(id -u nobody)" "checker runs as nobody"
+is "$(awk '/^Uid:/ { print $2 }' "$st")" "$(id -u _relayd)" "checker runs as _relayd"
 is "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")" 1 "checker: no_new_privs"
 is "$(awk '/^Seccomp:/ { print $2 }' "$st")" 2 "checker: seccomp filter"
 is "$(awk '/^CapEff:/ { print $2 }' "$st")" 0000000000000000 "checker: no capabilities"
 is "$(readlink /proc/$cpid/root)" "$STATE" "checker: chrooted in the state directory"
+
+# A compromised checker talks to the script helper directly: a script
+# path and hosts that are not script-checked are refused, nothing runs.
+mkdir "$T/pwn" && chown _relayd "$T/pwn"
+printf '#!/bin/sh\ntouch "%s/pwn/ran"\n' "$T" >"$T/scripts/pwned"
+chmod 755 "$T/scripts/pwned"
+perl tests/lib/checkd_forge.pl "$cpid" path "$T/scripts/pwned" 127.0.0.1 \
+    id 9999 1 id 1 1
+ok $? "forged requests sent on the checker's socket to the helper"
+i=0
+until grep -q 'host id 1: not' "$T/stderr" || [ $i -gt 30 ]; do
+	i=$((i + 1)); sleep 0.1
+done
+like "$(cat "$T/stderr")" "script helper: request refused: 1292 bytes, not 8" \
+    "a request naming a script path: refused"
+like "$(cat "$T/stderr")" "script helper: request refused: host id 9999: no such host" \
+    "a host id out of range: refused"
+like "$(cat "$T/stderr")" "script helper: request refused: host id 1: not checked by a script" \
+    "a host of a tcp check: refused"
+ok $([ ! -e "$T/pwn/ran" ]; echo $?) "the path sent was not run"
 
 # Hostile peers, round after round: the checker lives and stays small.
 sleep 3
@@ -126,6 +159,7 @@ is "$(checker_pid | head -n 1)" "$cpid" "the checker survived hostile peers"
 rss=$(awk '/^VmRSS:/ { print $2 }' "$st")
 ok $([ "$rss" -lt 30000 ]; echo $?) "checker RSS bounded: $rss kB < 30 MB"
 expect garb_code down "http code malformed"
+expect sup up "script ok"
 
 # A host killed goes down within (retry+1) x interval, and comes back.
 kill "$PID_TCP"

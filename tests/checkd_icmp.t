@@ -58,6 +58,17 @@ if [ -n "$v6" ]; then
 else
 	skip "no IPv6 on lo in the namespace"
 fi
+# A blind spoofer sends echo replies from the silent host with checkd's
+# identifier, the host's id and every sequence number, but not the
+# check's random cookie: the host stays down, round after round.
+cpid=$(checker_pid | head -n 1)
+sid=$(field silent 10.77.0.2 6)
+ip netns exec "$NS" perl tests/lib/checkd_icmp_forge.pl 10.77.0.2 \
+    10.77.0.1 $((cpid % 65536)) "$sid" 3
+ok $? "forged echo replies sent for 3 s (3 rounds)"
+expect silent 10.77.0.2 down "icmp read timeout"
+is "$(grep -c 'table silent host 10.77.0.2 port 80 up' "$T/events")" 0 \
+    "no forged reply raised it, not even for a round"
 # The address goes away: the host goes down, and comes back.
 ip -n "$NS" addr del 10.77.0.1/24 dev v0
 wait_state dummy 10.77.0.1 down 4

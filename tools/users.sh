@@ -1,7 +1,8 @@
 #!/bin/sh
 # users.sh: create the system users the suite runs as, when missing.
 #   _relayd       checkd's checker (and relay's workers): owns nothing
-#                 but the directory checkd gives it under the state dir.
+#                 but tables/ and report/, which checkd gives it under
+#                 the state dir.  checkd refuses nobody (checkd(8)).
 #   _fcgi-bridge  fcgi-bridge and the CGI programs it runs: a user of its
 #                 own, so a CGI program cannot signal or trace httpd's
 #                 workers (which run as www-data).  Its home, the default

@@ -2,7 +2,7 @@
  * checkd: the health check engine.  A root parent (main.c) keeps the
  * configuration and the privileged descriptors and runs one checker
  * process at a time; the checker (checker.c) chroots to the state
- * directory, drops privileges, and runs every check of every table in
+ * directory (statedir.c says who owns what there), drops privileges, and runs every check of every table in
  * one epoll loop.  Scripts run in a helper (script.c) forked by the
  * checker before its seccomp filter.
  */
@@ -23,8 +23,8 @@
 enum {
 	PROBE_READ_MAX = 65536,		/* bytes kept of an answer */
 	PROBE_BODY_MAX = 1 << 20,	/* digest: body bytes hashed at most */
-	SCRIPT_PATH_MAX = 1023,
-	DISABLE_POLL_MS = 1000		/* the operator's files, read anew */
+	DISABLE_POLL_MS = 1000,		/* the operator's files, read anew */
+	ECHO_COOKIE_LEN = 8		/* random bytes in an echo request */
 };
 
 /* Why a check failed, or how it passed: relayd's enum host_error. */
@@ -95,6 +95,8 @@ struct host {
 	bool			 busy;
 	int64_t			 started;	/* ms, monotonic */
 	struct probe		*probe;
+	uint16_t		 echo_seq;	/* icmp: the request's */
+	uint8_t			 echo_cookie[ECHO_COOKIE_LEN];
 };
 
 struct table {
@@ -140,6 +142,7 @@ struct checker {
 struct checker_setup {
 	const struct relayd_conf *conf;
 	const char		*statedir;
+	int			 statefd;	/* the checker's chroot */
 	struct privdrop_user	 user;
 	int			 icmp4, icmp6;
 	int			 readyfd;
@@ -147,6 +150,12 @@ struct checker_setup {
 };
 
 _Noreturn void	checker_main(const struct checker_setup *);
+
+/* statedir.c: the state directory, root's; returns it open. */
+int	statedir_prepare(const char *, const struct privdrop_user *);
+
+/* user.c: dies unless the user is checkd's alone (checkd(8)). */
+void	user_check_dedicated(const struct privdrop_user *);
 
 /* Time, ms: monotonic for deadlines, real for published stamps. */
 int64_t	wall_s(void);
@@ -173,7 +182,8 @@ void	icmp_read(struct checker *, int fd);
 void	icmp_timeout(struct checker *, struct host *);
 
 /* script.c: the helper process and the checker's side of it. */
-int	script_helper_start(const struct privdrop_user *);
+int	script_helper_start(const struct checker *,
+	    const struct privdrop_user *);
 void	script_start(struct checker *, struct host *);
 void	script_read(struct checker *);
 void	script_timeout(struct checker *, struct host *);

@@ -241,8 +241,12 @@ checker_main(const struct checker_setup *s)
 	for (i = 0; i < c.ntables; i++)
 		if (c.script_fd == -1 &&
 		    c.tables[i].check->type == RD_CHECK_SCRIPT)
-			c.script_fd = script_helper_start(&s->user);
-	privdrop_apply(s->statedir, &s->user);
+			c.script_fd = script_helper_start(&c, &s->user);
+	/* The directory the parent checked, whatever its name means now. */
+	if (fchdir(s->statefd) == -1)
+		die_sys(DIE_SYS, "fchdir %s", s->statedir);
+	(void)close(s->statefd);
+	privdrop_apply(".", &s->user);
 	hosts_restore(&c);
 	report_prune(&c);
 	for (i = 0; i < c.ntables; i++)

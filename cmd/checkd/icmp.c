@@ -1,9 +1,13 @@
 /*
  * check icmp: an echo request per host on the raw socket the root parent
  * opened (ICMP for IPv4 hosts, ICMPv6 for IPv6 hosts); the reply that
- * carries our identifier and the host's id, from the host's address,
- * brings it up.  No reply before the round's deadline: down.
+ * carries our identifier, the host's id, the round's sequence number and
+ * the check's random cookie, from the host's address, brings it up.  The
+ * cookie is new for every check, so neither a late reply to an earlier
+ * round nor a blind spoofer who knows the rest can raise a dead host.
+ * No reply before the round's deadline: down.
  */
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <netinet/icmp6.h>
@@ -18,9 +22,10 @@
 
 struct echo {
 	uint8_t		type, code;
-	uint16_t	cksum, ident, seq;
-	uint32_t	id;		/* the host id, ours: no guess */
+	uint16_t	cksum, ident, seq;	/* seq: the round, mod 2^16 */
+	uint32_t	id;		/* the host id */
 	uint32_t	magic;
+	uint8_t		cookie[ECHO_COOKIE_LEN];	/* this check's */
 };
 
 enum { ECHO_MAGIC = 0x63686b64 };	/* "chkd" */
@@ -54,12 +59,19 @@ icmp_start(struct checker *c, struct host *h)
 		check_done(c, h, false, R_ICMP_WRITE_TIMEOUT);
 		return;
 	}
+	if (getrandom(h->echo_cookie, sizeof(h->echo_cookie), 0) !=
+	    (ssize_t)sizeof(h->echo_cookie)) {
+		check_done(c, h, false, R_ICMP_WRITE_TIMEOUT);
+		return;
+	}
+	h->echo_seq = (uint16_t)h->table->rounds;
 	memset(&e, 0, sizeof(e));
 	e.type = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
 	e.ident = htons(c->echo_ident);
-	e.seq = htons((uint16_t)h->id);
+	e.seq = htons(h->echo_seq);
 	e.id = htonl(h->id);
 	e.magic = htonl(ECHO_MAGIC);
+	memcpy(e.cookie, h->echo_cookie, sizeof(e.cookie));
 	/* The kernel sums ICMPv6 itself (it needs the pseudo-header). */
 	if (!v6)
 		e.cksum = checksum(&e, sizeof(e));
@@ -115,7 +127,9 @@ reply(struct checker *c, const unsigned char *b, size_t len,
 		return;
 	id = ntohl(e.id);
 	if (id < 1 || id > c->nids || (h = c->byid[id]) == NULL || !h->busy ||
-	    h->table->check->type != RD_CHECK_ICMP || !same_addr(h, from))
+	    h->table->check->type != RD_CHECK_ICMP || !same_addr(h, from) ||
+	    ntohs(e.seq) != h->echo_seq ||
+	    memcmp(e.cookie, h->echo_cookie, sizeof(e.cookie)) != 0)
 		return;
 	check_done(c, h, true, R_ICMP_OK);
 }

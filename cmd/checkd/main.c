@@ -9,7 +9,6 @@
  */
 #include <sys/resource.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <netinet/in.h>
@@ -33,9 +32,11 @@ enum {
 	FD_RESERVE = 64			/* descriptors besides the checks */
 };
 
-/* relayd's user, then what Debian has. */
-static const char *const default_users[] = { "_relayd", "relayd", "nobody",
-	NULL };
+/*
+ * relayd's user (tools/users.sh creates it), then another spelling.
+ * Never nobody: the checker's user must be checkd's alone (user.c).
+ */
+static const char *const default_users[] = { "_relayd", "relayd", NULL };
 
 struct parent {
 	struct progopt		 opt;
@@ -96,34 +97,6 @@ raise_nofile(const struct relayd_conf *rc)
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		die_sys(DIE_SYS, "setrlimit RLIMIT_NOFILE %llu",
 		    (unsigned long long)want);
-}
-
-/*
- * The state directory belongs to the checker's user, which writes the
- * status files; disabled/ belongs to root, and the checker only reads it.
- */
-static void
-prepare_statedir(const char *dir, const struct privdrop_user *u)
-{
-	char sub[4096];
-	struct stat st;
-
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		die_sys(DIE_SYS, "mkdir %s", dir);
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
-		die(DIE_SYS, "state directory %s: not a directory", dir);
-	if (chown(dir, u->uid, u->gid) == -1 || chmod(dir, 0755) == -1)
-		die_sys(DIE_SYS, "chown %s to %s", dir, u->name);
-	if ((size_t)snprintf(sub, sizeof(sub), "%s/disabled", dir) >=
-	    sizeof(sub))
-		die(DIE_SYS, "state directory %s: name too long", dir);
-	if (mkdir(sub, 0755) == -1 && errno != EEXIST)
-		die_sys(DIE_SYS, "mkdir %s", sub);
-	(void)snprintf(sub, sizeof(sub), "%s/tables", dir);
-	if (mkdir(sub, 0755) == -1 && errno != EEXIST)
-		die_sys(DIE_SYS, "mkdir %s", sub);
-	if (chown(sub, u->uid, u->gid) == -1)
-		die_sys(DIE_SYS, "chown %s to %s", sub, u->name);
 }
 
 static void
@@ -256,7 +229,8 @@ main(int argc, char **argv)
 	p.setup.verbose = p.opt.verbose;
 	p.setup.icmp4 = p.setup.icmp6 = -1;
 	privdrop_find_user(p.opt.user, default_users, &p.setup.user);
-	prepare_statedir(p.setup.statedir, &p.setup.user);
+	user_check_dedicated(&p.setup.user);
+	p.setup.statefd = statedir_prepare(p.setup.statedir, &p.setup.user);
 	raise_nofile(p.setup.conf);
 	open_icmp(&p.setup);
 	p.sigfd = signals_fd(parent_signals, sizeof(parent_signals) /

@@ -128,8 +128,8 @@ write_summary(struct checker *c)
 	    (unsigned long long)c->checks, (unsigned long long)c->failures);
 	for (i = 0; i < c->ntables; i++)
 		summary_table(f, &c->tables[i]);
-	if (fclose(f) == 0 && !statusfile_write(AT_FDCWD, "summary", buf, len))
-		warnx_("write summary: %s", strerror(errno));
+	if (fclose(f) == 0 && !statusfile_write(AT_FDCWD, "report/summary", buf, len))
+		warnx_("write report/summary: %s", strerror(errno));
 	free(buf);
 }
 
@@ -199,8 +199,8 @@ write_prom(struct checker *c)
 	    "checkd_check_failures_total %llu\n",
 	    (unsigned long long)c->checks, (unsigned long long)c->failures);
 	if (fclose(f) == 0 &&
-	    !statusfile_write(AT_FDCWD, "checkd.prom", buf, len))
-		warnx_("write checkd.prom: %s", strerror(errno));
+	    !statusfile_write(AT_FDCWD, "report/checkd.prom", buf, len))
+		warnx_("write report/checkd.prom: %s", strerror(errno));
 	free(buf);
 }
 

@@ -5,6 +5,11 @@
  * real root directory and no seccomp filter, so that it can fork and
  * exec the script by its configured path.  It speaks to the checker over
  * a SOCK_SEQPACKET pair, one fixed-size record per request and reply.
+ *
+ * The checker parses what hostile peers send, so the helper trusts no
+ * more of a request than a host id: it was forked with the checker's
+ * tables and looks up the script, the host name and the timeout itself.
+ * A request for a host that is not in a script-checked table is refused.
  * As relayd does, the script gets the host name as its argument, a
  * positive exit status means up and 0 down, and it is killed (with its
  * process group) at the table's timeout.
@@ -30,11 +35,8 @@
 enum { SCRIPTS_MAX = 1024 };	/* running at once; more fail at once */
 
 struct script_req {
-	uint32_t	id;
-	uint32_t	round;
-	uint32_t	timeout_ms;
-	char		path[SCRIPT_PATH_MAX + 1];
-	char		arg[STATUSFILE_HOST_MAX + 1];
+	uint32_t	id;	/* the host to check, by its relayd id */
+	uint32_t	round;	/* echoed in the reply */
 };
 
 struct script_rep {
@@ -57,11 +59,17 @@ reply(int sock, struct script_rep *rep, int32_t status)
 	(void)send(sock, rep, sizeof(*rep), MSG_NOSIGNAL);
 }
 
+/*
+ * In the child: exec the host's script.  errfd, closed by a successful
+ * exec, carries errno back if the exec fails, so that a script that does
+ * not exist is "not started", never an exit status read as up.
+ */
 _Noreturn static void
-run_script(const struct script_req *rq)
+run_script(const struct host *h, int errfd)
 {
+	const char *path = h->table->check->path;
 	sigset_t none;
-	int null;
+	int null, e;
 
 	(void)setpgid(0, 0);
 	(void)sigemptyset(&none);
@@ -70,28 +78,95 @@ run_script(const struct script_req *rq)
 		(void)dup2(null, STDIN_FILENO);
 		(void)dup2(null, STDOUT_FILENO);
 	}
-	execl(rq->path, rq->path, rq->arg, (char *)NULL);
+	/*
+	 * Nothing of the helper's but 0-2 (and the error pipe, closed by the
+	 * exec): with the reply socket a script could forge any host's
+	 * result.  Rather no script than a leak.
+	 */
+	if (dup2(errfd, 3) == -1 || fcntl(3, F_SETFD, FD_CLOEXEC) == -1 ||
+	    syscall(SYS_close_range, 4u, ~0u, 0) == -1)
+		_exit(127);
+	execl(path, path, h->conf->name, (char *)NULL);
+	e = errno;
+	if (write(3, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(126);
 	_exit(127);
 }
 
+/*
+ * Wait for the child's exec: true if the script runs, false (child
+ * reaped) if it could not be started.
+ */
+static bool
+exec_started(pid_t pid, int errfd)
+{
+	ssize_t n;
+	int e;
+
+	do
+		n = read(errfd, &e, sizeof(e));
+	while (n == -1 && errno == EINTR);
+	(void)close(errfd);
+	if (n == 0)
+		return true;
+	(void)waitpid(pid, NULL, 0);
+	return false;
+}
+
+/* The host a request names, or NULL (logged) if it may not have one. */
+static const struct host *
+request_host(const struct checker *c, const struct script_req *rq, ssize_t n)
+{
+	const struct host *h;
+
+	if (n != (ssize_t)sizeof(*rq)) {
+		warnx_("script helper: request refused: %zd bytes, not %zu",
+		    n, sizeof(*rq));
+		return NULL;
+	}
+	if (rq->id < 1 || rq->id > c->nids || (h = c->byid[rq->id]) == NULL) {
+		warnx_("script helper: request refused: host id %u: no such "
+		    "host", (unsigned)rq->id);
+		return NULL;
+	}
+	if (h->table->check->type != RD_CHECK_SCRIPT) {
+		warnx_("script helper: request refused: host id %u: not "
+		    "checked by a script", (unsigned)rq->id);
+		return NULL;
+	}
+	return h;
+}
+
 static void
-launch(int sock, struct running *run, const struct script_req *rq)
+launch(int sock, struct running *run, const struct script_req *rq,
+    const struct host *h)
 {
 	struct script_rep rep = { rq->id, rq->round, -2 };
-	int i;
+	int i, errpipe[2];
 	pid_t pid;
 
 	for (i = 0; i < SCRIPTS_MAX && run[i].pid != 0; i++)
 		;
-	if (i == SCRIPTS_MAX || (pid = fork()) == -1) {
+	if (i == SCRIPTS_MAX || pipe2(errpipe, O_CLOEXEC) == -1) {
+		reply(sock, &rep, -2);
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		(void)close(errpipe[0]);
+		(void)close(errpipe[1]);
 		reply(sock, &rep, -2);
 		return;
 	}
 	if (pid == 0)
-		run_script(rq);
+		run_script(h, errpipe[1]);
+	(void)close(errpipe[1]);
+	if (!exec_started(pid, errpipe[0])) {
+		reply(sock, &rep, -2);
+		return;
+	}
 	run[i].pid = pid;
 	run[i].killed = false;
-	run[i].deadline = now_ms() + rq->timeout_ms;
+	run[i].deadline = now_ms() + h->table->timeout_ms;
 	run[i].rep = rep;
 }
 
@@ -133,10 +208,11 @@ kill_overdue(struct running *run)
 }
 
 _Noreturn static void
-helper_loop(int sock)
+helper_loop(const struct checker *c, int sock)
 {
 	static struct running run[SCRIPTS_MAX];
 	struct script_req rq;
+	const struct host *h;
 	struct pollfd pfd[2];
 	sigset_t set;
 	int i;
@@ -158,15 +234,14 @@ helper_loop(int sock)
 			reap(sock, run);
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP)) {
-			ssize_t n = recv(sock, &rq, sizeof(rq), MSG_DONTWAIT);
+			/* MSG_TRUNC: the real size of a longer record. */
+			ssize_t n = recv(sock, &rq, sizeof(rq),
+			    MSG_DONTWAIT | MSG_TRUNC);
 
 			if (n == 0 || (n == -1 && errno != EAGAIN))
 				break;	/* the checker is gone */
-			if (n == (ssize_t)sizeof(rq)) {
-				rq.path[SCRIPT_PATH_MAX] = '\0';
-				rq.arg[STATUSFILE_HOST_MAX] = '\0';
-				launch(sock, run, &rq);
-			}
+			if (n > 0 && (h = request_host(c, &rq, n)) != NULL)
+				launch(sock, run, &rq, h);
 		}
 	}
 	for (i = 0; i < SCRIPTS_MAX; i++)
@@ -176,7 +251,7 @@ helper_loop(int sock)
 }
 
 int
-script_helper_start(const struct privdrop_user *u)
+script_helper_start(const struct checker *c, const struct privdrop_user *u)
 {
 	int sv[2];
 
@@ -191,7 +266,7 @@ script_helper_start(const struct privdrop_user *u)
 			_exit(111);
 		(void)syscall(SYS_close_range, 4u, ~0u, 0);
 		privdrop_apply(NULL, u);
-		helper_loop(3);
+		helper_loop(c, 3);
 	default:
 		break;
 	}
@@ -209,16 +284,6 @@ script_start(struct checker *c, struct host *h)
 	memset(&rq, 0, sizeof(rq));
 	rq.id = h->id;
 	rq.round = (uint32_t)h->table->rounds;
-	rq.timeout_ms = (uint32_t)h->table->timeout_ms;
-	/* A path cut to fit would name another program: never run that. */
-	if (strlen(h->table->check->path) >= sizeof(rq.path) ||
-	    strlen(h->conf->name) >= sizeof(rq.arg)) {
-		check_done(c, h, false, R_SCRIPT_FAIL);
-		return;
-	}
-	memcpy(rq.path, h->table->check->path,
-	    strlen(h->table->check->path) + 1);
-	memcpy(rq.arg, h->conf->name, strlen(h->conf->name) + 1);
 	if (c->script_fd == -1 ||
 	    send(c->script_fd, &rq, sizeof(rq), MSG_NOSIGNAL) !=
 	    (ssize_t)sizeof(rq))

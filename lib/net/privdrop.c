@@ -27,6 +27,11 @@ privdrop_lookup(const char *name, struct privdrop_user *u)
 	u->gid = pw.pw_gid;
 	memcpy(u->name, pw.pw_name, strlen(pw.pw_name) + 1);
 	memcpy(u->home, pw.pw_dir, strlen(pw.pw_dir) + 1);
+	/* A shell too long to keep reads as a login shell: refused. */
+	if (strlen(pw.pw_shell) < sizeof(u->shell))
+		memcpy(u->shell, pw.pw_shell, strlen(pw.pw_shell) + 1);
+	else
+		u->shell[0] = '\0';
 	return true;
 }
 

@@ -15,6 +15,7 @@ struct privdrop_user {
 	gid_t	gid;
 	char	name[64];
 	char	home[256];
+	char	shell[256];	/* its login shell, as the database says */
 };
 
 /*

@@ -63,7 +63,8 @@ void	sandbox_fcgi_bridge(void);
  * checkd's checker (lib/sandbox_checkd.c): chrooted in its state
  * directory, it opens, writes and renames status files there, creates
  * TCP sockets (IPv4 and IPv6 only) and connects anywhere, and uses the
- * raw ICMP sockets it inherited.  No exec, no fork: scripts run in a
+ * raw ICMP sockets it inherited; it sets only the socket options it
+ * needs (SO_LINGER, IP_TTL, IPV6_UNICAST_HOPS), never IP_HDRINCL.  No exec, no fork: scripts run in a
  * helper forked before this filter.  No Landlock: the chroot already
  * narrows the file system to the one directory it must write, and
  * Landlock cannot say "connect to any port" without listing them all.
