@@ -19,8 +19,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
 
 static const int DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/die.h"
 #include "checkd.h"
-#include "die.h"
 
 /* The users others run as by default, and why each is not checkd's. */
 static const struct {

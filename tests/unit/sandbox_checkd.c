@@ -13,7 +13,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "sandbox.h"
+#include "net/sandbox.h"
 #include "tap.h"
 
 static int raw = -1;	/* a raw ICMP socket as checkd's, or TCP */
