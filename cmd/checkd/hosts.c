@@ -18,6 +18,7 @@
 #include "base/die.h"
 #include "base/sockaddr.h"
 #include "checkd.h"
+#include "net/statwatch.h"
 
 static void *
 xcalloc(size_t n, size_t size)
@@ -64,19 +65,15 @@ set_sockaddr(struct host *h, const struct addr *a, uint16_t port)
 	sockaddr_text(&h->ss, h->addr, sizeof(h->addr), NULL);
 }
 
-/* The first instance of a table is named after it, others get ".id". */
+/* tables/ and the file name of checkd.status(5)'s rule (statwatch). */
 static void
-name_file(struct checker *c, struct table *t, int index)
+name_file(struct checker *c, struct table *t)
 {
-	int i;
-
-	for (i = 0; i < index; i++)
-		if (c->tables[i].inst->table == t->inst->table) {
-			(void)snprintf(t->file, sizeof(t->file), "tables/%s.%d",
-			    t->inst->table->name, t->inst->id);
-			return;
-		}
-	(void)snprintf(t->file, sizeof(t->file), "tables/%s", t->inst->table->name);
+	memcpy(t->file, "tables/", 7);
+	if (!statwatch_table_file(c->conf, t->inst, t->file + 7,
+	    sizeof(t->file) - 7))
+		die(DIE_CONFIG, "table %s: name too long for a file",
+		    t->inst->table->name);
 }
 
 /* t's hosts are the next slice of the one array of all hosts. */
@@ -136,7 +133,7 @@ hosts_build(struct checker *c)
 		t = &c->tables[i];
 		t->inst = in;
 		t->check = &in->opts->check;
-		name_file(c, t, i);
+		name_file(c, t);
 		t->interval_ms = 1000 * (in->opts->interval > 0 ?
 		    in->opts->interval : c->conf->interval);
 		t->timeout_ms = in->timeout > 0 ? in->timeout :

@@ -73,7 +73,9 @@ bool	statusfile_write(int dirfd, const char *name, const char *data,
 
 /*
  * Read dir/name whole into buf (at most size bytes; a longer file is
- * cut at the last whole line).  Returns the length, or -1 with errno.
+ * cut at the last whole line).  Returns the length, or -1 with errno:
+ * a link (ELOOP) or anything but a regular file (EINVAL) is not read,
+ * since the directory belongs to checkd's unprivileged user.
  */
 long	statusfile_read(int dirfd, const char *name, char *buf, size_t size);
 

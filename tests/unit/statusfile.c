@@ -2,6 +2,9 @@
  * Unit tests of the status file format: lines written read back the
  * same, malformed lines are refused one by one, and the atomic writer.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +106,17 @@ main(void)
 	ok(len == 3, "a short buffer keeps whole lines only (%ld)", len);
 	ok(statusfile_read(dfd, "missing", buf, sizeof(buf)) == -1,
 	    "a missing file is an error");
+	/* What the checker's user may plant in tables/ is not read. */
+	errno = 0;
+	ok(mkfifoat(dfd, "fifo", 0600) == 0 &&
+	    statusfile_read(dfd, "fifo", buf, sizeof(buf)) == -1 &&
+	    errno == EINVAL, "a fifo is refused at once, not waited on");
+	errno = 0;
+	ok(symlinkat("t", dfd, "link") == 0 &&
+	    statusfile_read(dfd, "link", buf, sizeof(buf)) == -1 &&
+	    errno == ELOOP, "a link is not followed");
+	(void)unlinkat(dfd, "fifo", 0);
+	(void)unlinkat(dfd, "link", 0);
 	(void)unlinkat(dfd, "t", 0);
 	(void)close(dfd);
 	(void)rmdir(path);
