@@ -29,40 +29,19 @@ enum {
 	LINGER_MS = 2000	/* wait for the client's FIN after an error */
 };
 
-/* Buffers come from free lists; a free one holds the link to the next. */
-struct freebuf {
-	struct freebuf	*next;
-};
-
-static char *
-buf_get(char **list, size_t size)
+/* Input, output and TLS state: from pools, so only growth allocates. */
+void
+conn_pools_init(struct worker *w)
 {
-	struct freebuf *f = (struct freebuf *)(void *)*list;
-
-	if (f != NULL) {
-		*list = (char *)f->next;
-		return (char *)f;
-	}
-	return malloc(size);
-}
-
-static void
-buf_put(char **list, char **b)
-{
-	struct freebuf *f = (struct freebuf *)(void *)*b;
-
-	if (f == NULL)
-		return;
-	f->next = (struct freebuf *)(void *)*list;
-	*list = *b;
-	*b = NULL;
+	bufpool_init(&w->in_pool, HTTPD_INBUF);
+	bufpool_init(&w->out_pool, sizeof(struct outbuf));
+	bufpool_init(&w->tls_pool, sizeof(struct tls_conn));
 }
 
 bool
 conn_take_outbuf(struct worker *w, struct conn *c)
 {
-	if (c->ob == NULL && (c->ob = (struct outbuf *)(void *)buf_get(
-	    &w->free_out, sizeof(struct outbuf))) == NULL)
+	if (c->ob == NULL && (c->ob = bufpool_get(&w->out_pool)) == NULL)
 		return false;
 	c->out = c->ob->text;
 	c->segs = c->ob->segs;
@@ -98,8 +77,6 @@ set_deadline(struct worker *w, struct conn *c, long long seconds)
 static void
 release_response(struct worker *w, struct conn *c)
 {
-	char *ob;
-
 	if (c->file != -1) {
 		(void)close(c->file);
 		c->file = -1;
@@ -112,8 +89,7 @@ release_response(struct worker *w, struct conn *c)
 	c->outlen = c->outoff = 0;
 	c->out = NULL;
 	c->segs = NULL;
-	ob = (char *)c->ob;
-	buf_put(&w->free_out, &ob);
+	bufpool_put(&w->out_pool, c->ob);
 	c->ob = NULL;
 }
 
@@ -129,12 +105,14 @@ conn_close(struct worker *w, struct conn *c)
 	c->reqlog = NULL;
 	c->reqlog_len = 0;
 	release_response(w, c);
-	buf_put(&w->free_in, &c->in);
+	bufpool_put(&w->in_pool, c->in);
+	c->in = NULL;
 	if (c->tls != NULL) {
 		/* close_notify, if the socket takes it now. */
 		tls_conn_close(c->tls, c->fd, &c->writable);
 		tls_conn_release(c->tls);
-		buf_put(&w->free_tls, (char **)&c->tls);
+		bufpool_put(&w->tls_pool, c->tls);
+		c->tls = NULL;
 	}
 	(void)close(c->fd);
 	c->fd = -1;
@@ -154,8 +132,7 @@ peer_text(struct conn *c, const struct sockaddr_storage *ss)
 static bool
 start_tls(struct worker *w, struct conn *c)
 {
-	c->tls = (struct tls_conn *)(void *)buf_get(&w->free_tls,
-	    sizeof(struct tls_conn));
+	c->tls = bufpool_get(&w->tls_pool);
 	if (c->tls == NULL)
 		return false;
 	return tls_conn_init(c->tls, listener_tls_server(c->listener));
@@ -252,7 +229,7 @@ read_input(struct worker *w, struct conn *c)
 	size_t want;
 	ssize_t n;
 
-	if (c->in == NULL && (c->in = buf_get(&w->free_in, HTTPD_INBUF)) ==
+	if (c->in == NULL && (c->in = bufpool_get(&w->in_pool)) ==
 	    NULL)
 		return false;
 	while ((c->readable || c->tls != NULL) && c->inlen < HTTPD_INBUF) {
@@ -280,8 +257,10 @@ read_input(struct worker *w, struct conn *c)
 		}
 	}
 	/* Nothing came (a TLS record without data, an edge): stay idle. */
-	if (c->inlen == 0)
-		buf_put(&w->free_in, &c->in);
+	if (c->inlen == 0) {
+		bufpool_put(&w->in_pool, c->in);
+		c->in = NULL;
+	}
 	return true;
 }
 
@@ -477,8 +456,10 @@ finish_response(struct worker *w, struct conn *c)
 	memmove(c->in, c->in + c->used, c->inlen - c->used);
 	c->inlen -= c->used;
 	c->used = 0;
-	if (c->inlen == 0)
-		buf_put(&w->free_in, &c->in);
+	if (c->inlen == 0) {
+		bufpool_put(&w->in_pool, c->in);
+		c->in = NULL;
+	}
 	memset(&c->log, 0, sizeof(c->log));
 	c->state = CONN_READING;
 	set_deadline(w, c, default_server(c)->connection.request_timeout);

@@ -153,6 +153,7 @@ worker_main(struct httpd_state *st, int id)
 	privdrop_apply(st->conf->chroot, &st->user);
 	/* Descriptors the sandbox will not let us create afterwards. */
 	evloop_init(&w.loop);
+	conn_pools_init(&w);
 	setup_signals(&w);
 	mime_init(&w);
 	accesslog_init(&w);

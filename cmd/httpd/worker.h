@@ -20,6 +20,7 @@
 #include "fcgi_client.h"
 #include "http/http_request.h"
 #include "httpd.h"
+#include "net/bufpool.h"
 #include "net/evloop.h"
 #include "net/logsink.h"
 
@@ -126,8 +127,9 @@ struct worker {
 	struct conn		*free_conns;
 	size_t			 nconns;
 	size_t			 conns_used;	/* slots ever used */
-	char			*free_in, *free_out;	/* buffer free lists */
-	char			*free_tls;
+	struct bufpool		 in_pool;	/* HTTPD_INBUF bytes each */
+	struct bufpool		 out_pool;	/* struct outbuf */
+	struct bufpool		 tls_pool;	/* struct tls_conn */
 	time_t			 now;		/* wall clock seconds */
 	char			 date[40];	/* "Date:" value for now */
 	long			 gmtoff;
@@ -162,6 +164,7 @@ void	conn_timeouts(struct worker *);
 void	conn_close(struct worker *, struct conn *);
 void	conn_drain_idle(struct worker *);
 /* Take the output buffer for a response; false if memory is out. */
+void	conn_pools_init(struct worker *);
 bool	conn_take_outbuf(struct worker *, struct conn *);
 /* Run the connection's state machine again (an event elsewhere). */
 void	conn_resume(struct worker *, struct conn *);
