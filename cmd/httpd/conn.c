@@ -164,7 +164,7 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->fcgi = NULL;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
-	if (default_server(c)->tcp.nodelay != HTTPD_OFF)
+	if (default_server(c)->tcp.nodelay != 0)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	set_deadline(w, c, default_server(c)->connection.request_timeout);

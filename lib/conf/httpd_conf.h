@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/addr.h"
+#include "base/sockopts.h"
 
 /* Limits, as OpenBSD's httpd.h sizes its buffers. */
 enum {
@@ -106,7 +107,6 @@ enum httpd_found { HTTPD_FOUND_ANY, HTTPD_FOUND, HTTPD_NOT_FOUND };
 enum httpd_log_style { HTTPD_LOG_COMMON, HTTPD_LOG_COMBINED,
 	HTTPD_LOG_FORWARDED, HTTPD_LOG_CONNECTION };
 /* Options that are either left to the kernel or forced on or off. */
-enum httpd_tristate { HTTPD_UNSET, HTTPD_ON, HTTPD_OFF };
 
 struct httpd_fastcgi {
 	bool			 enabled;
@@ -135,15 +135,6 @@ struct httpd_connection {
 	long long	 max_requests;
 	long long	 request_timeout;	/* seconds */
 	long long	 timeout;		/* seconds */
-};
-
-struct httpd_tcp {
-	long long		 backlog;
-	long long		 ip_minttl;	/* -1: unset */
-	long long		 ip_ttl;	/* -1: unset */
-	enum httpd_tristate	 nodelay;
-	enum httpd_tristate	 sack;		/* not on Linux */
-	long long		 socket_buffer;	/* -1: unset */
 };
 
 struct httpd_tls {
@@ -216,7 +207,7 @@ struct httpd_server {
 
 	/* Server-only options; locations carry their server's values. */
 	struct httpd_connection	 connection;
-	struct httpd_tcp	 tcp;
+	struct sockopts		 tcp;
 	struct httpd_tls	 tls;
 	struct httpd_hsts	 hsts;
 	bool			 no_banner;

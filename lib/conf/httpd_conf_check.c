@@ -39,10 +39,7 @@ httpd_server_defaults(const struct httpd_conf *conf, struct httpd_server *s)
 	s->connection.max_requests = HTTPD_MAX_REQUESTS_DEFAULT;
 	s->connection.request_timeout = HTTPD_REQUEST_TIMEOUT_DEFAULT;
 	s->connection.timeout = HTTPD_TIMEOUT_DEFAULT;
-	s->tcp.backlog = HTTPD_BACKLOG_DEFAULT;
-	s->tcp.ip_minttl = -1;
-	s->tcp.ip_ttl = -1;
-	s->tcp.socket_buffer = -1;
+	sockopts_init(&s->tcp, HTTPD_BACKLOG_DEFAULT);
 	s->tls.certificate = "/etc/ssl/server.crt";
 	s->tls.key = "/etc/ssl/private/server.key";
 	s->tls.ciphers = "HIGH:!aNULL";

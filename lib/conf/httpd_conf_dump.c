@@ -363,7 +363,7 @@ print_connection(FILE *f, const struct httpd_connection *cn)
 
 /* Unset options stay unset: the kernel's default is not ours to print. */
 static void
-print_tcp(FILE *f, const struct httpd_tcp *t)
+print_tcp(FILE *f, const struct sockopts *t)
 {
 	line(f, 1, "tcp {", NULL);
 	line_number(f, 2, "backlog", t->backlog);
@@ -371,11 +371,11 @@ print_tcp(FILE *f, const struct httpd_tcp *t)
 		line_number(f, 2, "ip minttl", t->ip_minttl);
 	if (t->ip_ttl >= 0)
 		line_number(f, 2, "ip ttl", t->ip_ttl);
-	if (t->nodelay != HTTPD_UNSET)
-		line(f, 2, t->nodelay == HTTPD_ON ? "nodelay" : "no nodelay",
+	if (t->nodelay != SOCKOPTS_UNSET)
+		line(f, 2, t->nodelay ? "nodelay" : "no nodelay",
 		    NULL);
-	if (t->sack != HTTPD_UNSET)
-		line(f, 2, t->sack == HTTPD_ON ? "sack" : "no sack", NULL);
+	if (t->sack != SOCKOPTS_UNSET)
+		line(f, 2, t->sack ? "sack" : "no sack", NULL);
 	if (t->socket_buffer >= 0)
 		line_number(f, 2, "socket buffer", t->socket_buffer);
 	line(f, 1, "}", NULL);

@@ -555,16 +555,16 @@ static void
 tcp_option(struct httpd_parser *p, struct httpd_server *s)
 {
 	struct conf *c = p->c;
-	struct httpd_tcp *t = &s->tcp;
+	struct sockopts *t = &s->tcp;
 	bool no = conf_accept(c, "no");
 
 	if (conf_accept(c, "nodelay"))
-		t->nodelay = no ? HTTPD_OFF : HTTPD_ON;
+		t->nodelay = !no;
 	else if (conf_accept(c, "sack")) {
 		/* Linux has only the global net.ipv4.tcp_sack sysctl. */
 		conf_warn(c, "'tcp %ssack' is not supported on Linux; ignored",
 		    no ? "no " : "");
-		t->sack = no ? HTTPD_OFF : HTTPD_ON;
+		t->sack = !no;
 	} else if (no)
 		unknown_option(c, "tcp no");
 	else if (conf_accept(c, "backlog"))

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/addr.h"
+#include "base/sockopts.h"
 
 /* Limits, each as relayd's relayd.h has it. */
 enum {
@@ -265,11 +266,7 @@ struct rd_protocol {
 	/* return error [style] */
 	bool			 return_error;
 	char			*style;
-	/* tcp { ... }: -1 is "not set" for the tri-state options */
-	int			 nodelay, sack, splice;
-	long long		 backlog;
-	long long		 socket_buffer;	/* 0: not set */
-	long long		 ip_ttl, ip_minttl;	/* -1: not set */
+	struct sockopts		 tcp;		/* tcp { ... } */
 	/* tls { ... } */
 	int			 tls_flags;
 	int			 session_tickets;	/* -1: not set */

@@ -259,19 +259,20 @@ dump_relay(FILE *f, const struct relayd_conf *rc, const struct rd_relay *r)
 static void
 dump_tcp(FILE *f, const struct rd_protocol *pr)
 {
-	if (pr->nodelay >= 0)
-		fprintf(f, "\ttcp %snodelay\n", pr->nodelay ? "" : "no ");
-	if (pr->sack >= 0)
-		fprintf(f, "\ttcp %ssack\n", pr->sack ? "" : "no ");
-	if (pr->splice >= 0)
-		fprintf(f, "\ttcp %ssplice\n", pr->splice ? "" : "no ");
-	fprintf(f, "\ttcp backlog %lld\n", pr->backlog);
-	if (pr->socket_buffer != 0)
-		fprintf(f, "\ttcp socket buffer %lld\n", pr->socket_buffer);
-	if (pr->ip_ttl >= 0)
-		fprintf(f, "\ttcp ip ttl %lld\n", pr->ip_ttl);
-	if (pr->ip_minttl >= 0)
-		fprintf(f, "\ttcp ip minttl %lld\n", pr->ip_minttl);
+	if (pr->tcp.nodelay >= 0)
+		fprintf(f, "\ttcp %snodelay\n", pr->tcp.nodelay ? "" : "no ");
+	if (pr->tcp.sack >= 0)
+		fprintf(f, "\ttcp %ssack\n", pr->tcp.sack ? "" : "no ");
+	if (pr->tcp.splice >= 0)
+		fprintf(f, "\ttcp %ssplice\n", pr->tcp.splice ? "" : "no ");
+	fprintf(f, "\ttcp backlog %lld\n", pr->tcp.backlog);
+	if (pr->tcp.socket_buffer >= 0)
+		fprintf(f, "\ttcp socket buffer %lld\n",
+		    pr->tcp.socket_buffer);
+	if (pr->tcp.ip_ttl >= 0)
+		fprintf(f, "\ttcp ip ttl %lld\n", pr->tcp.ip_ttl);
+	if (pr->tcp.ip_minttl >= 0)
+		fprintf(f, "\ttcp ip minttl %lld\n", pr->tcp.ip_minttl);
 }
 
 static void

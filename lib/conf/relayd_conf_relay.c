@@ -217,30 +217,30 @@ tcp_flag(struct rd_parser *p, struct rd_protocol *pr)
 	const char *what;
 
 	if (conf_accept(p->c, "nodelay"))
-		pr->nodelay = !no;
+		pr->tcp.nodelay = !no;
 	else if (conf_accept(p->c, "sack")) {
 		conf_warn(p->c, "tcp %ssack: Linux sets SACK for the whole "
 		    "system, not per socket; ignored", no ? "no " : "");
-		pr->sack = !no;
+		pr->tcp.sack = !no;
 	} else if (conf_accept(p->c, "splice"))
-		pr->splice = !no;
+		pr->tcp.splice = !no;
 	else if (no) {
 		conf_error(p->c, "invalid tcp option no %s",
 		    conf_describe(p->c, conf_peek(p->c)));
 		return false;
 	} else if (conf_accept(p->c, "backlog"))
 		return conf_number(p->c, "backlog", 0, RD_BACKLOG_MAX,
-		    &pr->backlog);
+		    &pr->tcp.backlog);
 	else if (conf_accept(p->c, "socket")) {
 		return conf_expect(p->c, "buffer") && conf_number(p->c,
-		    "socket buffer", 0, INT_MAX, &pr->socket_buffer);
+		    "socket buffer", 0, INT_MAX, &pr->tcp.socket_buffer);
 	} else if (conf_accept(p->c, "ip")) {
 		what = conf_peek(p->c)->text;
 		if (conf_accept(p->c, "ttl"))
-			return conf_number(p->c, "ttl", 0, 255, &pr->ip_ttl);
+			return conf_number(p->c, "ttl", 0, 255, &pr->tcp.ip_ttl);
 		if (conf_accept(p->c, "minttl"))
 			return conf_number(p->c, "minttl", 0, 255,
-			    &pr->ip_minttl);
+			    &pr->tcp.ip_minttl);
 		conf_error(p->c, "invalid TCP/IP flag: %s", what);
 		return false;
 	} else {
@@ -508,10 +508,8 @@ rd_protocol(struct rd_parser *p, enum rd_proto_type type)
 			return;
 		}
 	pr->type = type;
-	pr->nodelay = pr->sack = pr->splice = -1;
+	sockopts_init(&pr->tcp, RD_BACKLOG_DEFAULT);
 	pr->session_tickets = pr->websockets = -1;
-	pr->ip_ttl = pr->ip_minttl = -1;
-	pr->backlog = RD_BACKLOG_DEFAULT;
 	pr->headerlen = RD_HEADERLEN_DEFAULT;
 	pr->tls_flags = RD_TLS_DEFAULT;
 	/* The block is optional: "protocol name" alone is the defaults. */
