@@ -81,7 +81,6 @@ void		 conf_warn(struct conf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 bool		 conf_failed(const struct conf *);
 const char	*conf_error_message(const struct conf *);
-int		 conf_warnings(const struct conf *);
 struct arena	*conf_arena(const struct conf *);
 
 /* Tokens: one or two of lookahead. */
@@ -99,7 +98,6 @@ bool		 conf_accept(struct conf *, const char *kw);
 bool		 conf_expect(struct conf *, const char *kw);
 bool		 conf_is_punct(struct conf *, int ch);
 bool		 conf_accept_punct(struct conf *, int ch);
-bool		 conf_expect_punct(struct conf *, int ch);
 
 /*
  * A string argument (word that is not a keyword, or quoted), copied into
@@ -116,7 +114,6 @@ char		*conf_table_name(struct conf *, size_t max);
 
 /* The end of a statement: newline, end of file, or (not consumed) '}'. */
 bool		 conf_eol(struct conf *);
-void		 conf_skip_nl(struct conf *);
 
 /*
  * Blocks: conf_block_open() takes '{'; conf_block_next() skips the
@@ -134,7 +131,6 @@ bool		 conf_block_next(struct conf *);
  */
 bool		 conf_macro_statement(struct conf *);
 void		 conf_include(struct conf *);
-const char	*conf_macro(struct conf *, const char *name);
 
 /* Quote a string for a normalized dump so that it lexes back the same. */
 void		 conf_print_quoted(FILE *, const char *);

@@ -57,7 +57,6 @@ struct conf {
 /* conf_lex.c */
 void		 lex_token(struct conf *, struct lookahead *);
 const char	*lex_file_name(const struct conf *);
-int		 lex_line(const struct conf *);
 bool		 lex_open_file(struct conf *, const char *,
 		    const struct conf_token *);
 bool		 lex_is_keyword(const struct conf *, const char *);

@@ -46,7 +46,7 @@ lex_file_name(const struct conf *c)
 	return f != NULL ? f->name : "(none)";
 }
 
-int
+static int
 lex_line(const struct conf *c)
 {
 	const struct input *f = top_file(c);
@@ -556,14 +556,6 @@ conf_define(struct conf *c, const char *assignment)
 		return false;
 	set_macro(c, name, eq + 1, true);
 	return true;
-}
-
-const char *
-conf_macro(struct conf *c, const char *name)
-{
-	struct macro *m = find_macro(c, name);
-
-	return m != NULL ? m->value : NULL;
 }
 
 bool

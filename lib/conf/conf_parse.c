@@ -53,12 +53,6 @@ conf_error_message(const struct conf *c)
 	return c->failed ? c->error : NULL;
 }
 
-int
-conf_warnings(const struct conf *c)
-{
-	return c->nwarnings;
-}
-
 /* Messages point at the next token: the one that was not wanted. */
 static void
 message_position(struct conf *c, const char **file, int *line)
@@ -220,7 +214,7 @@ conf_accept_punct(struct conf *c, int ch)
 	return true;
 }
 
-bool
+static bool
 conf_expect_punct(struct conf *c, int ch)
 {
 	if (conf_accept_punct(c, ch))
@@ -368,13 +362,6 @@ conf_eol(struct conf *c)
 		return true;
 	conf_error(c, "unexpected %s at end of statement", conf_describe(c, t));
 	return false;
-}
-
-void
-conf_skip_nl(struct conf *c)
-{
-	while (!c->failed && conf_peek(c)->kind == CT_NL)
-		conf_next(c);
 }
 
 bool

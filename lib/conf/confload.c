@@ -51,7 +51,12 @@ conf_load_buffer(struct arena *a, const struct grammar *g, const char *name,
 	return run_grammar(c, g, error);
 }
 
-void *
+/*
+ * What a program's main() does with its configuration: load it, and for
+ * -n print "configuration OK" (or the normalized dump for -nn) and exit.
+ * Exits 1 with the message on error; returns the configuration otherwise.
+ */
+static void *
 conf_load_or_exit(struct arena *a, const struct grammar *g, const char *path,
     const char *const *defines, size_t ndefines, int check)
 {

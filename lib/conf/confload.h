@@ -37,16 +37,6 @@ void	*conf_load_buffer(struct arena *, const struct grammar *,
 	    const char *name, const char *buf, size_t len, FILE *warnings,
 	    const char **error);
 
-/*
- * What a program's main() does with its configuration: load it, and for
- * -n print "configuration OK" (or the normalized dump for -nn) and exit.
- * Exits 1 with the message on error; returns the configuration otherwise.
- */
-void	*conf_load_or_exit(struct arena *, const struct grammar *,
-	    const char *path, const char *const *defines, size_t ndefines,
-	    int check);
-
-
 struct progopt;
 
 /*

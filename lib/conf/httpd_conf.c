@@ -26,7 +26,7 @@ const char *const httpd_conf_keywords[] = {
 	NULL
 };
 
-const struct httpd_directive *
+static const struct httpd_directive *
 httpd_find_directive(const struct httpd_directive *table, size_t n,
     const char *keyword)
 {

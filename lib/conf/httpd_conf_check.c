@@ -9,7 +9,7 @@
 
 #include "conf/httpd_conf_impl.h"
 
-void
+static void
 httpd_fastcgi_defaults(struct httpd_fastcgi *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -75,7 +75,7 @@ httpd_fastcgi_on_unix(const struct httpd_conf *conf)
 	return false;
 }
 
-bool
+static bool
 httpd_addr_equal(const struct addr *a, const struct addr *b)
 {
 	if (a->kind != b->kind)

@@ -34,8 +34,6 @@ struct httpd_directive {
 };
 
 /* httpd_conf.c */
-const struct httpd_directive *httpd_find_directive(
-		    const struct httpd_directive *, size_t, const char *);
 void		 httpd_parse_location(struct httpd_parser *,
 		    struct httpd_server *, bool);
 
@@ -50,7 +48,6 @@ bool		 httpd_at_end(struct conf *);
 void		 httpd_server_defaults(const struct httpd_conf *,
 		    struct httpd_server *);
 void		 httpd_location_defaults(struct httpd_server *);
-void		 httpd_fastcgi_defaults(struct httpd_fastcgi *);
 bool		 httpd_check_server(struct httpd_parser *,
 		    struct httpd_server *);
 bool		 httpd_check_location(struct httpd_parser *,
@@ -60,7 +57,6 @@ void		 httpd_finish(struct httpd_parser *);
 bool		 httpd_return_code_known(long long);
 bool		 httpd_parse_protocols(const char *, unsigned *);
 void		 httpd_format_protocols(unsigned, char *, size_t);
-bool		 httpd_addr_equal(const struct addr *, const struct addr *);
 
 /* httpd_conf_dump.c */
 void		 httpd_dump(FILE *, const void *);

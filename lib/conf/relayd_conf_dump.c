@@ -343,7 +343,7 @@ dump_kv(FILE *f, const struct rd_rule *r, enum rd_key_type type)
 		quoted(f, " value ", kv->value);
 }
 
-void
+static void
 rd_dump_rule(FILE *f, const struct rd_rule *r)
 {
 	static const char *const actions[] = { "pass", "block", "match" };

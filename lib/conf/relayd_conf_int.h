@@ -53,6 +53,5 @@ bool	 rd_check_all(struct rd_parser *);
 
 /* relayd_conf_dump.c */
 void	 rd_dump(FILE *, const void *);
-void	 rd_dump_rule(FILE *, const struct rd_rule *);
 
 #endif

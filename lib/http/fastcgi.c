@@ -145,13 +145,6 @@ fcgi_get_begin(const uint8_t body[8], struct fcgi_begin *b)
 	b->flags = body[2];
 }
 
-void
-fcgi_get_end(const uint8_t body[8], struct fcgi_end *e)
-{
-	e->app_status = get32(body);
-	e->protocol_status = body[4];
-}
-
 /* --- name-value pairs ------------------------------------------------ */
 
 static size_t

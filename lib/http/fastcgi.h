@@ -165,9 +165,8 @@ struct fcgi_end {
 	uint32_t	app_status;
 	uint8_t		protocol_status;
 };
-/* Decode the 8-byte bodies handed over with FCGI_EV_END. */
+/* Decode the 8-byte body of a BEGIN_REQUEST (handed over with FCGI_EV_END). */
 void	fcgi_get_begin(const uint8_t body[8], struct fcgi_begin *);
-void	fcgi_get_end(const uint8_t body[8], struct fcgi_end *);
 
 /* --- the incremental parser ------------------------------------------ */
 

@@ -26,7 +26,11 @@ days_from_civil(int64_t y, int64_t m, int64_t d)
 	return era * 146097 + doe - 719468;
 }
 
-void
+/*
+ * The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
+ * Hinnant's civil_from_days): no gmtime_r, no time zone, no locale.
+ */
+static void
 http_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	int64_t era, doe, yoe, doy, mp;

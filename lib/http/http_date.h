@@ -13,12 +13,6 @@
 
 enum { HTTP_DATE_LEN = 29 };	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
 
-/*
- * The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
- * Hinnant's civil_from_days): no gmtime_r, no time zone, no locale.
- */
-void	http_civil_from_days(int64_t days, int64_t *y, unsigned *m,
-	    unsigned *d);
 /* The moments with a four-digit year: 0000-01-01 to 9999-12-31, UTC. */
 #define HTTP_CIVIL_MIN	(-62167219200LL)
 #define HTTP_CIVIL_MAX	253402300799LL

@@ -702,6 +702,13 @@ tls_conn_flush(struct tls_conn *t, int fd, bool *writable)
 	return 0;
 }
 
+/* The handshake is done: application data may flow. */
+static bool
+tls_conn_ready(const struct tls_conn *t)
+{
+	return (state(t) & BR_SSL_SENDAPP) != 0;
+}
+
 void
 tls_conn_close(struct tls_conn *t, int fd, bool *writable)
 {
@@ -710,12 +717,6 @@ tls_conn_close(struct tls_conn *t, int fd, bool *writable)
 		return;
 	br_ssl_engine_close(&t->sc.eng);
 	(void)tls_io_send(&t->sc.eng, fd, writable, false);
-}
-
-bool
-tls_conn_ready(const struct tls_conn *t)
-{
-	return (state(t) & BR_SSL_SENDAPP) != 0;
 }
 
 const char *
@@ -757,11 +758,3 @@ tls_conn_error(const struct tls_conn *t)
 	return text;
 }
 
-const char *
-tls_conn_suite(const struct tls_conn *t)
-{
-	br_ssl_session_parameters p;
-
-	br_ssl_engine_get_session_parameters(&t->sc.eng, &p);
-	return tls_suite_name(p.cipher_suite);
-}

@@ -130,12 +130,8 @@ ssize_t	tls_conn_write_file(struct tls_conn *, int fd, bool *readable,
 int	tls_conn_flush(struct tls_conn *, int fd, bool *writable);
 /* After a handshake: queue close_notify and send what can be sent. */
 void	tls_conn_close(struct tls_conn *, int fd, bool *writable);
-/* True once the handshake is done (application data may flow). */
-bool	tls_conn_ready(const struct tls_conn *);
 /* Why the engine failed, for the error log; NULL if it did not. */
 const char *tls_conn_error(const struct tls_conn *);
-/* The negotiated suite, e.g. "ECDHE-RSA-AES128-GCM-SHA256". */
-const char *tls_conn_suite(const struct tls_conn *);
 
 /* Choose srv's implementations: EC narrowed to its curves, ciphers. */
 void	tls_server_prepare(struct tls_server *);
