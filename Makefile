@@ -16,8 +16,9 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 # BearSSL: TLS and hashes; libcrypt (libxcrypt): password hashes of
-# htpasswd files (bcrypt, sha512crypt) without writing our own.
-LIBS	 = -lbearssl -lcrypt -lseccomp
+# htpasswd files (bcrypt, sha512crypt) without writing our own; skalibs:
+# the key process's messages (tls_keyproc).
+LIBS	 = -lbearssl -lcrypt -lseccomp -lskarnet
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)
@@ -70,7 +71,7 @@ bin/san/%.o: lib/%.c $(LIB_H)
 $(SAN_A): $(SAN_OBJ)
 	@rm -f $@
 	ar rcs $@ $(SAN_OBJ)
-bin/unit/%: tests/unit/%.c $(SAN_A) tests/unit/tap.h
+bin/unit/%: tests/unit/%.c $(SAN_A) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) -o $@ $< \
 	    $(SAN_A) $(LIBS)

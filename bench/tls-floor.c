@@ -70,20 +70,21 @@ main(int argc, char **argv)
 		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
 	};
-	struct tls_keypair kp;
+	struct tls_chain ch;
+	struct tls_privkey kp;
 	br_x509_decoder_context dc;
 	char err[512];
 	double t0;
 	int i, done;
 
-	if (argc != 3 || !tls_keypair_load(&kp, argv[1], argv[2], time(NULL),
+	if (argc != 3 || !tls_keypair_load(&ch, &kp, argv[1], argv[2], time(NULL),
 	    err, sizeof(err))) {
 		fprintf(stderr, "usage: tls-floor cert key (%s)\n",
 		    argc == 3 ? err : "");
 		return 1;
 	}
 	br_x509_decoder_init(&dc, NULL, NULL);
-	br_x509_decoder_push(&dc, kp.chain[0].data, kp.chain[0].data_len);
+	br_x509_decoder_push(&dc, ch.certs[0].data, ch.certs[0].data_len);
 	if (kp.key_type == BR_KEYTYPE_EC)
 		br_x509_knownkey_init_ec(&kk,
 		    &br_x509_decoder_get_pkey(&dc)->key.ec,
@@ -95,10 +96,10 @@ main(int argc, char **argv)
 	for (i = 0; i < ROUNDS; i++) {
 		t0 = cpu_now();
 		if (kp.key_type == BR_KEYTYPE_EC)
-			br_ssl_server_init_full_ec(&sc, kp.chain, kp.chain_len,
+			br_ssl_server_init_full_ec(&sc, ch.certs, ch.len,
 			    BR_KEYTYPE_EC, &kp.ec);
 		else
-			br_ssl_server_init_full_rsa(&sc, kp.chain, kp.chain_len,
+			br_ssl_server_init_full_rsa(&sc, ch.certs, ch.len,
 			    &kp.rsa);
 		br_ssl_engine_set_versions(&sc.eng, BR_TLS12, BR_TLS12);
 		br_ssl_engine_set_suites(&sc.eng, suites, 2);

@@ -15,7 +15,13 @@
 
 struct listener_tls {
 	struct tls_server	srv;
-	struct tls_keypair	keys[32];	/* as listener.servers */
+	/*
+	 * Chains and keys, as listener.servers: httpd's workers hold their
+	 * keys and sign themselves, as OpenBSD's httpd does.
+	 */
+	struct tls_chain	chains[32];
+	struct tls_privkey	keys[32];
+	struct tls_local_keys	local;
 	struct tls_anchors	client_ca[32];	/* each server's own */
 	struct tls_client_auth	client_auth[32];
 };
@@ -96,13 +102,18 @@ setup_listener(struct httpd_state *st, struct listener *l, size_t index)
 		return false;
 	for (i = 0; i < l->nservers; i++) {
 		conf = &l->servers[i]->tls;
-		if (!tls_keypair_load(&lt->keys[i], conf->certificate,
-		    conf->key, time(NULL), err, sizeof(err)))
+		if (!tls_keypair_load(&lt->chains[i], &lt->keys[i],
+		    conf->certificate, conf->key, time(NULL), err,
+		    sizeof(err)))
 			return setup_fail(st, false, "server \"%s\": %s",
 			    l->servers[i]->name, err);
 	}
-	lt->srv.keys = lt->keys;
-	lt->srv.nkeys = l->nservers;
+	lt->srv.chains = lt->chains;
+	lt->srv.nchains = l->nservers;
+	lt->local.keys = lt->keys;
+	lt->local.n = l->nservers;
+	lt->srv.signer.sign = tls_sign_local;
+	lt->srv.signer.arg = &lt->local;
 	if (!client_cas(st, l, lt))
 		return false;
 	lt->srv.cache = st->tls_cache;
@@ -139,7 +150,8 @@ tls_teardown(struct httpd_state *st)
 		if ((lt = st->listeners[i].tlsctx) == NULL)
 			continue;
 		for (k = 0; k < st->listeners[i].nservers; k++) {
-			tls_keypair_free(&lt->keys[k]);
+			tls_chain_free(&lt->chains[k]);
+			tls_privkey_free(&lt->keys[k]);
 			tls_anchors_free(&lt->client_ca[k]);
 		}
 		free(lt);

@@ -133,7 +133,7 @@ dup_bytes(const unsigned char *p, size_t len)
 /* --- certificate chains --- */
 
 struct chain_load {
-	struct tls_keypair	*kp;
+	struct tls_chain	*ch;
 	const char		*path;
 	char			*err;
 	size_t			 errlen;
@@ -144,18 +144,18 @@ chain_object(void *arg, const char *name, const unsigned char *der,
     size_t len)
 {
 	struct chain_load *cl = arg;
-	struct tls_keypair *kp = cl->kp;
+	struct tls_chain *ch = cl->ch;
 
 	if (strcmp(name, "CERTIFICATE") != 0 &&
 	    strcmp(name, "X509 CERTIFICATE") != 0)
 		return true;
-	if (kp->chain_len == TLS_CHAIN_MAX)
+	if (ch->len == TLS_CHAIN_MAX)
 		return fail_at(cl->err, cl->errlen, "%s: more than %d "
 		    "certificates in the chain", cl->path, TLS_CHAIN_MAX);
-	if ((kp->chain[kp->chain_len].data = dup_bytes(der, len)) == NULL)
+	if ((ch->certs[ch->len].data = dup_bytes(der, len)) == NULL)
 		return fail_at(cl->err, cl->errlen, "%s: out of memory",
 		    cl->path);
-	kp->chain[kp->chain_len++].data_len = len;
+	ch->certs[ch->len++].data_len = len;
 	return true;
 }
 
@@ -200,15 +200,15 @@ put_part(unsigned char **m, const unsigned char *src, size_t len)
 }
 
 static bool
-copy_rsa(struct tls_keypair *kp, const br_rsa_private_key *sk)
+copy_rsa(struct tls_privkey *kp, const br_rsa_private_key *sk)
 {
 	size_t total = sk->plen + sk->qlen + sk->dplen + sk->dqlen + sk->iqlen;
 	unsigned char *m;
 
 	if ((m = malloc(total)) == NULL)
 		return false;
-	kp->key_mem = m;
-	kp->key_mem_len = total;
+	kp->mem = m;
+	kp->mem_len = total;
 	kp->rsa = *sk;
 	kp->rsa.p = put_part(&m, sk->p, sk->plen);
 	kp->rsa.q = put_part(&m, sk->q, sk->qlen);
@@ -219,19 +219,19 @@ copy_rsa(struct tls_keypair *kp, const br_rsa_private_key *sk)
 }
 
 static bool
-copy_ec(struct tls_keypair *kp, const br_ec_private_key *sk)
+copy_ec(struct tls_privkey *kp, const br_ec_private_key *sk)
 {
-	if ((kp->key_mem = dup_bytes(sk->x, sk->xlen)) == NULL)
+	if ((kp->mem = dup_bytes(sk->x, sk->xlen)) == NULL)
 		return false;
-	kp->key_mem_len = sk->xlen;
+	kp->mem_len = sk->xlen;
 	kp->ec.curve = sk->curve;
-	kp->ec.x = kp->key_mem;
+	kp->ec.x = kp->mem;
 	kp->ec.xlen = sk->xlen;
 	return true;
 }
 
 static bool
-copy_key(struct tls_keypair *kp, const br_skey_decoder_context *dc,
+copy_key(struct tls_privkey *kp, const br_skey_decoder_context *dc,
     const char *path, char *err, size_t errlen)
 {
 	const br_rsa_private_key *rsa = br_skey_decoder_get_rsa(dc);
@@ -245,14 +245,16 @@ copy_key(struct tls_keypair *kp, const br_skey_decoder_context *dc,
 	return true;
 }
 
-static bool
-load_key(struct tls_keypair *kp, const char *path, char *err, size_t errlen)
+bool
+tls_privkey_load(struct tls_privkey *kp, const char *path, char *err,
+    size_t errlen)
 {
 	struct key_load kl;
 	unsigned char *data;
 	size_t len;
 	bool ok;
 
+	memset(kp, 0, sizeof(*kp));
 	memset(&kl, 0, sizeof(kl));
 	if ((data = read_file(path, &len, err, errlen)) == NULL)
 		return false;
@@ -272,7 +274,18 @@ load_key(struct tls_keypair *kp, const char *path, char *err, size_t errlen)
 	else
 		ok = copy_key(kp, &kl.dc, path, err, errlen);
 	explicit_bzero(&kl, sizeof(kl));
+	if (!ok)
+		tls_privkey_free(kp);
 	return ok;
+}
+
+void
+tls_privkey_free(struct tls_privkey *kp)
+{
+	if (kp->mem != NULL)
+		explicit_bzero(kp->mem, kp->mem_len);
+	free(kp->mem);
+	explicit_bzero(kp, sizeof(*kp));
 }
 
 /* --- the leaf: its key and its dates --- */
@@ -312,7 +325,7 @@ same_integer(const unsigned char *a, size_t alen, const unsigned char *b,
 }
 
 static bool
-key_matches(const struct tls_keypair *kp, const br_x509_pkey *pk)
+key_matches(const struct tls_privkey *kp, const br_x509_pkey *pk)
 {
 	unsigned char buf[BR_EC_KBUF_PUB_MAX_SIZE > 512 ?
 	    BR_EC_KBUF_PUB_MAX_SIZE : 512];
@@ -365,10 +378,10 @@ leaf_current(struct leaf *lf, const br_x509_pkey *pk,
 	return r != BR_ERR_X509_EXPIRED;
 }
 
-/* The leaf's key is the private key's, and its dates hold now. */
+/* The leaf decodes and its dates hold now; its key type is kept. */
 static bool
-check_leaf(const struct tls_keypair *kp, const char *certfile,
-    const char *keyfile, time_t now, char *err, size_t errlen)
+check_leaf(struct tls_chain *ch, const char *certfile, time_t now, char *err,
+    size_t errlen)
 {
 	const br_x509_pkey *pk;
 	struct leaf *lf;
@@ -376,55 +389,87 @@ check_leaf(const struct tls_keypair *kp, const char *certfile,
 
 	if ((lf = malloc(sizeof(*lf))) == NULL)
 		return fail_at(err, errlen, "out of memory");
-	if ((pk = decode_leaf(lf, &kp->chain[0])) == NULL)
+	if ((pk = decode_leaf(lf, &ch->certs[0])) == NULL)
 		ok = fail_at(err, errlen, "%s: first certificate not understood "
 		    "(BearSSL error %d)", certfile,
 		    br_x509_decoder_last_error(&lf->dc));
-	else if (!key_matches(kp, pk))
-		ok = fail_at(err, errlen, "%s does not match the certificate "
-		    "%s", keyfile, certfile);
-	else if (!leaf_current(lf, pk, &kp->chain[0], now))
+	else if (!leaf_current(lf, pk, &ch->certs[0], now))
 		ok = fail_at(err, errlen, "%s: certificate has expired or is "
 		    "not valid yet", certfile);
+	else
+		ch->key_type = pk->key_type;
 	free(lf);
 	return ok;
 }
 
 bool
-tls_keypair_load(struct tls_keypair *kp, const char *certfile,
-    const char *keyfile, time_t now, char *err, size_t errlen)
+tls_chain_load(struct tls_chain *ch, const char *certfile, time_t now,
+    char *err, size_t errlen)
 {
-	struct chain_load cl = { kp, certfile, err, errlen };
+	struct chain_load cl = { ch, certfile, err, errlen };
 	unsigned char *data;
 	size_t len;
 	bool ok;
 
-	memset(kp, 0, sizeof(*kp));
+	memset(ch, 0, sizeof(*ch));
 	if ((data = read_file(certfile, &len, err, errlen)) == NULL)
 		return false;
 	ok = pem_each(data, len, chain_object, &cl, certfile, err, errlen);
 	free(data);
-	if (ok && kp->chain_len == 0)
+	if (ok && ch->len == 0)
 		ok = fail_at(err, errlen, "%s: no certificate in it", certfile);
 	if (ok)
-		ok = load_key(kp, keyfile, err, errlen) &&
-		    check_leaf(kp, certfile, keyfile, now, err, errlen);
+		ok = check_leaf(ch, certfile, now, err, errlen);
 	if (!ok)
-		tls_keypair_free(kp);
+		tls_chain_free(ch);
 	return ok;
 }
 
 void
-tls_keypair_free(struct tls_keypair *kp)
+tls_chain_free(struct tls_chain *ch)
 {
 	size_t i;
 
-	for (i = 0; i < kp->chain_len; i++)
-		free(kp->chain[i].data);
-	if (kp->key_mem != NULL)
-		explicit_bzero(kp->key_mem, kp->key_mem_len);
-	free(kp->key_mem);
+	for (i = 0; i < ch->len; i++)
+		free(ch->certs[i].data);
+	memset(ch, 0, sizeof(*ch));
+}
+
+bool
+tls_privkey_matches(const struct tls_privkey *kp, const struct tls_chain *ch)
+{
+	const br_x509_pkey *pk;
+	struct leaf *lf;
+	bool ok;
+
+	if (ch->len == 0 || (lf = malloc(sizeof(*lf))) == NULL)
+		return false;
+	ok = (pk = decode_leaf(lf, &ch->certs[0])) != NULL &&
+	    key_matches(kp, pk);
+	free(lf);
+	return ok;
+}
+
+bool
+tls_keypair_load(struct tls_chain *ch, struct tls_privkey *kp,
+    const char *certfile, const char *keyfile, time_t now, char *err,
+    size_t errlen)
+{
 	memset(kp, 0, sizeof(*kp));
+	if (!tls_chain_load(ch, certfile, now, err, errlen))
+		return false;
+	if (!tls_privkey_load(kp, keyfile, err, errlen)) {
+		tls_chain_free(ch);
+		return false;
+	}
+	if (!tls_privkey_matches(kp, ch)) {
+		(void)fail_at(err, errlen, "%s does not match the certificate "
+		    "%s", keyfile, certfile);
+		tls_privkey_free(kp);
+		tls_chain_free(ch);
+		return false;
+	}
+	return true;
 }
 
 /* --- trust anchors --- */

@@ -35,25 +35,6 @@ conn_of_x509(const br_x509_class **ctx)
 	    offsetof(struct tls_conn, peer.vtable));
 }
 
-static const br_hash_class *
-hash_class(unsigned id)
-{
-	switch (id) {
-	case br_sha1_ID:
-		return &br_sha1_vtable;
-	case br_sha224_ID:
-		return &br_sha224_vtable;
-	case br_sha256_ID:
-		return &br_sha256_vtable;
-	case br_sha384_ID:
-		return &br_sha384_vtable;
-	case br_sha512_ID:
-		return &br_sha512_vtable;
-	default:
-		return NULL;
-	}
-}
-
 /* --- the policy: which certificate, which suite, and signing --- */
 
 /* The hash to sign with: SHA-256 first, from those the client takes. */
@@ -105,7 +86,7 @@ policy_choose(const br_ssl_server_policy_class **pctx,
     const br_ssl_server_context *sc, br_ssl_server_choices *choices)
 {
 	struct tls_conn *t = conn_of_policy(pctx);
-	const struct tls_keypair *kp;
+	const struct tls_chain *ch;
 	const br_suite_translated *suites;
 	size_t i, n;
 	unsigned keyx, want, hashes;
@@ -114,8 +95,8 @@ policy_choose(const br_ssl_server_policy_class **pctx,
 	t->vhost = t->srv->select(t->srv->select_arg,
 	    br_ssl_engine_get_server_name(&sc->eng));
 	client_auth_choose(t);
-	kp = &t->srv->keys[t->vhost];
-	ec = kp->key_type == BR_KEYTYPE_EC;
+	ch = &t->srv->chains[t->vhost];
+	ec = ch->key_type == BR_KEYTYPE_EC;
 	want = ec ? BR_SSLKEYX_ECDHE_ECDSA : BR_SSLKEYX_ECDHE_RSA;
 	hashes = br_ssl_server_get_client_hashes(sc);
 	suites = br_ssl_server_get_client_suites(sc, &n);
@@ -127,8 +108,8 @@ policy_choose(const br_ssl_server_policy_class **pctx,
 		choices->algo_id = 0xFF00 + sign_hash(ec ? (hashes >> 8) &
 		    0xFF : hashes & 0xFF, br_ssl_engine_get_version(&sc->eng),
 		    ec);
-		choices->chain = kp->chain;
-		choices->chain_len = kp->chain_len;
+		choices->chain = ch->certs;
+		choices->chain_len = ch->len;
 		return 1;
 	}
 	return 0;
@@ -145,57 +126,25 @@ policy_keyx(const br_ssl_server_policy_class **pctx, unsigned char *data,
 	return 0;
 }
 
-static const unsigned char *
-rsa_oid(unsigned id)
-{
-	switch (id) {
-	case br_sha1_ID:
-		return BR_HASH_OID_SHA1;
-	case br_sha224_ID:
-		return BR_HASH_OID_SHA224;
-	case br_sha256_ID:
-		return BR_HASH_OID_SHA256;
-	case br_sha384_ID:
-		return BR_HASH_OID_SHA384;
-	case br_sha512_ID:
-		return BR_HASH_OID_SHA512;
-	default:
-		return NULL;	/* MD5+SHA-1, TLS 1.0 and 1.1 */
-	}
-}
-
 /*
  * The engine passes algo_id as 0xFF00 + hash id, the value choose() set:
- * only the low byte names the hash.
+ * only the low byte names the hash.  The hash value is where the
+ * signature goes: it is copied out first.  The signer may be another
+ * process: this call then waits for its answer (tls_keyproc.h).
  */
 static size_t
 policy_sign(const br_ssl_server_policy_class **pctx, unsigned algo_id,
     unsigned char *data, size_t hv_len, size_t len)
 {
-	struct tls_conn *t = conn_of_policy(pctx);
-	const struct tls_keypair *kp = &t->srv->keys[t->vhost];
-	unsigned char hv[64], sig[512];
-	unsigned id = algo_id & 0xFF;
-	size_t n;
+	const struct tls_conn *t = conn_of_policy(pctx);
+	const struct tls_signer *sg = &t->srv->signer;
+	unsigned char hv[TLS_HASH_MAX];
 
 	if (hv_len > sizeof(hv))
 		return 0;
 	memcpy(hv, data, hv_len);
-	if (kp->key_type == BR_KEYTYPE_EC) {
-		if (hash_class(id) == NULL)
-			return 0;
-		n = br_ecdsa_sign_asn1_get_default()(&t->srv->ec,
-		    hash_class(id), hv, &kp->ec, sig);
-	} else {
-		n = (kp->rsa.n_bitlen + 7) / 8;
-		if (n > sizeof(sig) || !br_rsa_pkcs1_sign_get_default()(
-		    rsa_oid(id), hv, hv_len, &kp->rsa, sig))
-			return 0;
-	}
-	if (n == 0 || n > len)
-		return 0;
-	memcpy(data, sig, n);
-	return n;
+	return sg->sign(sg->arg, t->vhost, t->srv->chains[t->vhost].key_type,
+	    algo_id & 0xFF, hv, hv_len, data, len);
 }
 
 static const br_ssl_server_policy_class policy_vtable = {

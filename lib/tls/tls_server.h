@@ -30,6 +30,7 @@
 #include "conf/tls_params.h"
 #include "tls/tls_cache.h"
 #include "tls/tls_keys.h"
+#include "tls/tls_signer.h"
 
 /* What one virtual host asks of a client's certificate. */
 struct tls_client_auth {
@@ -51,10 +52,17 @@ struct tls_server {
 	const br_block_cbcdec_class *aes_cbcdec;
 	br_chacha20_run		 chacha20;
 	br_poly1305_run		 poly1305;
-	const struct tls_keypair *keys;		/* one per virtual host */
-	size_t			 nkeys;
 	/*
-	 * One per virtual host, as keys; NULL if no host asks for client
+	 * One chain per virtual host, the leaf's key type saying which
+	 * suites it serves; the signer signs with the host's key, given
+	 * the host's index (tls_signer.h): the key need not be in this
+	 * process.
+	 */
+	const struct tls_chain	*chains;
+	size_t			 nchains;
+	struct tls_signer	 signer;
+	/*
+	 * One per virtual host, as chains; NULL if no host asks for client
 	 * certificates.  The handshake asks for what the host the SNI name
 	 * chose asks for, and checks against that host's authorities.
 	 */
