@@ -19,6 +19,7 @@
 #include "net/evloop.h"
 #include "net/privdrop.h"
 #include "net/statusfile.h"
+#include "tls/tls_client.h"
 
 enum {
 	PROBE_READ_MAX = 65536,		/* bytes kept of an answer */
@@ -136,6 +137,8 @@ struct checker {
 	int64_t			 next_summary;
 	uint64_t		 checks;	/* done since start */
 	uint64_t		 failures;
+	/* What every TLS check offers; no verification, as relayd's. */
+	struct tls_client_conf	 tls;
 };
 
 /* What the parent hands the checker. */

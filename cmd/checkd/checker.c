@@ -237,6 +237,7 @@ checker_main(const struct checker_setup *s)
 	c.readyfd = s->readyfd;
 	c.verbose = s->verbose;
 	c.script_fd = -1;
+	tls_client_conf_init(&c.tls, NULL, NULL);
 	hosts_build(&c);	/* names are resolved here, before the chroot */
 	for (i = 0; i < c.ntables; i++)
 		if (c.script_fd == -1 &&

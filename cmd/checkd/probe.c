@@ -403,7 +403,7 @@ connected(struct checker *c, struct host *h)
 	}
 	if (ck->tls) {
 		if ((p->tls = malloc(sizeof(*p->tls))) == NULL ||
-		    !tls_client_init(p->tls, ck->host)) {
+		    !tls_client_init(p->tls, &c->tls, ck->host, NULL)) {
 			finish(c, h, false, R_TLS_CONNECT_ERROR);
 			return;
 		}

@@ -49,7 +49,7 @@ socket_params(struct httpd_state *st, struct listener_tls *lt,
 	    conf->protocols, err, sizeof(err)))
 		return setup_fail(st, false, "tls: %s", err);
 	tls_server_prepare(&lt->srv);
-	if (lt->srv.ec.supported_curves == 0)
+	if (lt->srv.impl.ec.supported_curves == 0)
 		return setup_fail(st, false, "tls ecdhe %s: no curve BearSSL "
 		    "has", conf->ecdhe);
 	lt->srv.lifetime = conf->ticket_lifetime > 0 ?

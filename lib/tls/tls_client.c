@@ -1,5 +1,6 @@
 #include <sys/epoll.h>
 
+#include <stdint.h>
 #include <string.h>
 
 #include "tls/tls_client.h"
@@ -86,22 +87,124 @@ static const br_x509_class noverify_class = {
 };
 
 /*
- * init_full wants a minimal X.509 context to wire in; it is replaced by
- * the no-verify class at once and never used, so one static suffices.
+ * What checkd's checks offer besides the ECDHE suites of "compat": RSA
+ * key exchange and 3DES, so that a check can complete a handshake with
+ * an old server too -- as the checks always did.
  */
-static br_x509_minimal_context unused_minimal;
+static const uint16_t check_suites_old[] = {
+	BR_TLS_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_RSA_WITH_AES_128_CBC_SHA256,
+	BR_TLS_RSA_WITH_AES_256_CBC_SHA256,
+	BR_TLS_RSA_WITH_AES_128_CBC_SHA,
+	BR_TLS_RSA_WITH_AES_256_CBC_SHA,
+	BR_TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA,
+	BR_TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA,
+	BR_TLS_RSA_WITH_3DES_EDE_CBC_SHA
+};
+
+static void
+check_params(struct tls_params *tp)
+{
+	char err[128];
+	size_t i;
+
+	memset(tp, 0, sizeof(*tp));
+	(void)tls_params_ciphers(tp, "compat", err, sizeof(err));
+	for (i = 0; i < sizeof(check_suites_old) / sizeof(check_suites_old[0]) &&
+	    tp->nsuites < TLS_SUITES_MAX; i++)
+		tp->suites[tp->nsuites++] = check_suites_old[i];
+	tp->curves = UINT32_MAX;	/* every curve BearSSL has */
+	tp->version_min = BR_TLS10;
+	tp->version_max = BR_TLS12;
+}
+
+void
+tls_client_conf_init(struct tls_client_conf *conf,
+    const struct tls_params *params, const struct tls_anchors *ca)
+{
+	if (params != NULL)
+		conf->params = *params;
+	else
+		check_params(&conf->params);
+	tls_impl_choose(&conf->impl, conf->params.curves);
+	conf->ca = ca;
+}
+
+/* BearSSL's minimal X.509 engine on conf's authorities. */
+static void
+verify_engine(struct tls_client *t, const struct tls_anchors *ca)
+{
+	br_x509_minimal_context *xm = &t->minimal;
+
+	br_x509_minimal_init(xm, &br_sha256_vtable, ca->ta, ca->n);
+	br_x509_minimal_set_hash(xm, br_sha1_ID, &br_sha1_vtable);
+	br_x509_minimal_set_hash(xm, br_sha224_ID, &br_sha224_vtable);
+	br_x509_minimal_set_hash(xm, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xm, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xm, br_sha512_ID, &br_sha512_vtable);
+	br_x509_minimal_set_rsa(xm, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(xm, br_ec_get_default(),
+	    br_ecdsa_vrfy_asn1_get_default());
+	br_ssl_engine_set_x509(&t->cc.eng, &xm->vtable);
+}
 
 bool
-tls_client_init(struct tls_client *t, const char *server_name)
+tls_client_init(struct tls_client *t, const struct tls_client_conf *conf,
+    const char *server_name, const struct tls_client_session *slot)
 {
-	br_ssl_client_init_full(&t->cc, &unused_minimal, NULL, 0);
-	t->x509.vtable = &noverify_class;
-	br_ssl_engine_set_x509(&t->cc.eng, &t->x509.vtable);
-	br_ssl_engine_set_versions(&t->cc.eng, BR_TLS10, BR_TLS12);
-	br_ssl_engine_set_buffer(&t->cc.eng, t->iobuf, sizeof(t->iobuf), 1);
-	if (!tls_io_seed(&t->cc.eng))
+	br_ssl_engine_context *eng = &t->cc.eng;
+	bool resume = slot != NULL && slot->valid;
+
+	br_ssl_client_zero(&t->cc);
+	br_ssl_engine_set_versions(eng, conf->params.version_min,
+	    conf->params.version_max);
+	br_ssl_engine_set_suites(eng, conf->params.suites,
+	    conf->params.nsuites);
+	/* Not set_default_ecdsa: it would set BearSSL's EC, all curves. */
+	br_ssl_client_set_default_rsapub(&t->cc);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
+	br_ssl_engine_set_des_cbc(eng, &br_des_ct_cbcenc_vtable,
+	    &br_des_ct_cbcdec_vtable);
+	tls_impl_engine(eng, &conf->impl);
+	if (conf->ca != NULL)
+		verify_engine(t, conf->ca);
+	else {
+		t->noverify.vtable = &noverify_class;
+		br_ssl_engine_set_x509(eng, &t->noverify.vtable);
+	}
+	br_ssl_engine_set_buffer(eng, t->iobuf, sizeof(t->iobuf), 1);
+	t->offered_len = resume ? slot->params.session_id_len : 0;
+	if (resume) {
+		br_ssl_engine_set_session_parameters(eng, &slot->params);
+		memcpy(t->offered, slot->params.session_id, sizeof(t->offered));
+	}
+	if (!tls_io_seed(eng))
 		return false;
-	return br_ssl_client_reset(&t->cc, server_name, 0) != 0;
+	return br_ssl_client_reset(&t->cc, server_name, resume) != 0;
+}
+
+void
+tls_client_save(const struct tls_client *t, struct tls_client_session *slot)
+{
+	if (!tls_client_can_write(t))
+		return;
+	br_ssl_engine_get_session_parameters(&t->cc.eng, &slot->params);
+	slot->valid = slot->params.session_id_len > 0;
+}
+
+bool
+tls_client_resumed(const struct tls_client *t)
+{
+	br_ssl_session_parameters p;
+
+	/* A server that resumes answers with the id offered. */
+	if (t->offered_len == 0 || !tls_client_can_write(t))
+		return false;
+	br_ssl_engine_get_session_parameters(&t->cc.eng, &p);
+	return p.session_id_len == t->offered_len &&
+	    memcmp(p.session_id, t->offered, t->offered_len) == 0;
 }
 
 enum tls_client_io

@@ -1,16 +1,26 @@
 /*
  * tls_client: a BearSSL client engine driven by a non-blocking socket in
  * the caller's event loop (never br_sslio, which blocks).  Used by
- * checkd's TLS checks and, later, by relay's TLS to the backends.
+ * checkd's TLS checks and by relay's TLS to the backends.
  *
- * The certificate chain is NOT verified: like relayd's checks, a TLS
- * check asks "does the host complete a handshake", not "is it who it
- * says".  The engine still needs the server's public key for the key
- * exchange; the X.509 class here decodes the first certificate and
- * gives its key without judging the chain.
+ * A struct tls_client_conf is what the connections to a set of backends
+ * share, built once: the versions, suites and curves of a struct
+ * tls_params (as the grammars parse them for servers), the fastest
+ * implementations (tls_impl), and the authorities to verify against.
+ * Without authorities the chain is NOT verified: like relayd's checks, a
+ * TLS check asks "does the host complete a handshake", not "is it who it
+ * says"; the engine still takes the server's key from the first
+ * certificate for the key exchange.  With them, BearSSL's minimal X.509
+ * engine checks the chain and, when a server name is given, that the
+ * certificate is for it.
  *
- * A struct tls_client is about 38 KiB (the engine's full-duplex buffer):
- * allocate one per connection, for the connection's lifetime only.
+ * A session slot (struct tls_client_session) is the caller's, one per
+ * backend: a handshake may offer the session saved in it, and
+ * tls_client_save keeps the new one there for the next connection.
+ *
+ * A struct tls_client is about 42 KiB (the engine's full-duplex buffer
+ * and an X.509 context): allocate one per connection, for the
+ * connection's lifetime only.
  */
 #ifndef TLS_CLIENT_H
 #define TLS_CLIENT_H
@@ -20,6 +30,16 @@
 
 #include <bearssl.h>
 
+#include "conf/tls_params.h"
+#include "tls/tls_impl.h"
+#include "tls/tls_keys.h"
+
+struct tls_client_conf {
+	struct tls_params	 params;
+	struct tls_impl		 impl;
+	const struct tls_anchors *ca;	/* NULL: no verification */
+};
+
 struct tls_noverify {
 	const br_x509_class	*vtable;	/* must be first */
 	br_x509_decoder_context	 dc;
@@ -27,9 +47,18 @@ struct tls_noverify {
 	bool			 have_key;
 };
 
+/* A backend's last session; zeroed: none. */
+struct tls_client_session {
+	br_ssl_session_parameters params;
+	bool			 valid;
+};
+
 struct tls_client {
 	br_ssl_client_context	 cc;
-	struct tls_noverify	 x509;
+	struct tls_noverify	 noverify;
+	br_x509_minimal_context	 minimal;
+	unsigned char		 offered[32];	/* the session id offered */
+	size_t			 offered_len;	/* 0: none */
 	unsigned char		 iobuf[BR_SSL_BUFSIZE_BIDI];
 };
 
@@ -41,11 +70,28 @@ enum tls_client_io {
 };
 
 /*
- * Reset t for a new handshake, TLS 1.0 to 1.2, with SNI server_name
- * (NULL: none).  Seeds the engine with getrandom(2) bytes first: a
+ * A configuration: params NULL for checkd's checks (TLS 1.0 to 1.2 and
+ * every suite BearSSL has, so that any server a check meets can be
+ * talked to), ca NULL for no verification.  Both are copied or must
+ * outlive the conf.
+ */
+void	tls_client_conf_init(struct tls_client_conf *,
+	    const struct tls_params *params, const struct tls_anchors *ca);
+
+/*
+ * Reset t for a new handshake with conf (which must outlive t), with
+ * SNI server_name (NULL: none; also the name a verified certificate must
+ * carry), offering the session in slot if it holds one (slot NULL: a
+ * full handshake).  Seeds the engine with getrandom(2) bytes first: a
  * chrooted process has no /dev/urandom.  Returns false on failure.
  */
-bool	tls_client_init(struct tls_client *t, const char *server_name);
+bool	tls_client_init(struct tls_client *t, const struct tls_client_conf *,
+	    const char *server_name, const struct tls_client_session *slot);
+/* After the handshake: keep its session in slot for the next one. */
+void	tls_client_save(const struct tls_client *t,
+	    struct tls_client_session *slot);
+/* After the handshake: the server resumed the session offered. */
+bool	tls_client_resumed(const struct tls_client *t);
 
 /*
  * Move records between fd and the engine until neither direction can

@@ -328,46 +328,7 @@ static const br_x509_class x509_vtable = {
 void
 tls_server_prepare(struct tls_server *srv)
 {
-	srv->ec = *br_ec_get_default();
-	srv->ec.supported_curves &= srv->params.curves;
-	if ((srv->aes_ctr = br_aes_x86ni_ctr_get_vtable()) == NULL)
-		srv->aes_ctr = &br_aes_ct64_ctr_vtable;
-	if ((srv->ghash = br_ghash_pclmul_get()) == 0)
-		srv->ghash = br_ghash_ctmul64;
-	if ((srv->aes_cbcenc = br_aes_x86ni_cbcenc_get_vtable()) == NULL ||
-	    (srv->aes_cbcdec = br_aes_x86ni_cbcdec_get_vtable()) == NULL) {
-		srv->aes_cbcenc = &br_aes_ct64_cbcenc_vtable;
-		srv->aes_cbcdec = &br_aes_ct64_cbcdec_vtable;
-	}
-	if ((srv->chacha20 = br_chacha20_sse2_get()) == 0)
-		srv->chacha20 = br_chacha20_ct_run;
-	if ((srv->poly1305 = br_poly1305_ctmulq_get()) == 0)
-		srv->poly1305 = br_poly1305_ctmul_run;
-}
-
-static void
-engine_algorithms(br_ssl_engine_context *eng, const struct tls_server *srv)
-{
-	br_ssl_engine_set_hash(eng, br_md5_ID, &br_md5_vtable);
-	br_ssl_engine_set_hash(eng, br_sha1_ID, &br_sha1_vtable);
-	br_ssl_engine_set_hash(eng, br_sha224_ID, &br_sha224_vtable);
-	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
-	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
-	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
-	br_ssl_engine_set_prf10(eng, &br_tls10_prf);
-	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
-	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable,
-	    &br_sslrec_out_gcm_vtable);
-	br_ssl_engine_set_aes_ctr(eng, srv->aes_ctr);
-	br_ssl_engine_set_ghash(eng, srv->ghash);
-	br_ssl_engine_set_cbc(eng, &br_sslrec_in_cbc_vtable,
-	    &br_sslrec_out_cbc_vtable);
-	br_ssl_engine_set_aes_cbc(eng, srv->aes_cbcenc, srv->aes_cbcdec);
-	br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable,
-	    &br_sslrec_out_chapol_vtable);
-	br_ssl_engine_set_chacha20(eng, srv->chacha20);
-	br_ssl_engine_set_poly1305(eng, srv->poly1305);
+	tls_impl_choose(&srv->impl, srv->params.curves);
 }
 
 /*
@@ -383,7 +344,8 @@ client_auth_engine(struct tls_conn *t)
 	t->peer.vtable = &x509_vtable;
 	br_ssl_engine_set_x509(eng, &t->peer.vtable);
 	br_ssl_engine_set_default_rsavrfy(eng);
-	br_ssl_engine_set_default_ecdsa(eng);
+	/* Not set_default_ecdsa: it would undo the narrowed curves. */
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
 }
 
 bool
@@ -402,8 +364,7 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	    srv->params.version_max);
 	br_ssl_engine_set_suites(eng, srv->params.suites,
 	    srv->params.nsuites);
-	br_ssl_engine_set_ec(eng, &srv->ec);
-	engine_algorithms(eng, srv);
+	tls_impl_engine(eng, &srv->impl);
 	br_ssl_engine_add_flags(eng, BR_OPT_ENFORCE_SERVER_PREFERENCES |
 	    BR_OPT_NO_RENEGOTIATION);
 	t->policy = &policy_vtable;

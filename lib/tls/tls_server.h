@@ -29,6 +29,7 @@
 
 #include "conf/tls_params.h"
 #include "tls/tls_cache.h"
+#include "tls/tls_impl.h"
 #include "tls/tls_keys.h"
 #include "tls/tls_signer.h"
 
@@ -40,18 +41,7 @@ struct tls_client_auth {
 
 struct tls_server {
 	struct tls_params	 params;
-	br_ec_impl		 ec;		/* BearSSL's, curves narrowed */
-	/*
-	 * The fastest implementations this CPU runs, chosen once: asking
-	 * per connection costs several CPUID instructions, which trap to
-	 * the hypervisor in a virtual machine.
-	 */
-	const br_block_ctr_class *aes_ctr;
-	br_ghash		 ghash;
-	const br_block_cbcenc_class *aes_cbcenc;
-	const br_block_cbcdec_class *aes_cbcdec;
-	br_chacha20_run		 chacha20;
-	br_poly1305_run		 poly1305;
+	struct tls_impl		 impl;		/* tls_server_prepare's */
 	/*
 	 * One chain per virtual host, the leaf's key type saying which
 	 * suites it serves; the signer signs with the host's key, given

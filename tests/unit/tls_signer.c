@@ -19,6 +19,7 @@
 #include "tls_pair.h"
 
 static const char *dir;
+static struct tls_client_conf plain;	/* no verification */
 
 static const char *
 path(const char *name)
@@ -121,7 +122,7 @@ rate(const struct tls_server *srv, int rounds)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < rounds; i++)
-		if (tls_client_init(&cl, NULL) &&
+		if (tls_client_init(&cl, &plain, NULL, NULL) &&
 		    pair_handshake(srv, &cl).done)
 			good++;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -152,11 +153,13 @@ test_handshakes(const char *name, const char *crt, const char *key,
 	    err, sizeof(err)), "%s: keys", name))
 		return;
 	ok(pair_server(&srv, &ch, (struct tls_signer){ tls_sign_local, &lk },
-	    "HIGH:!aNULL", TLS_PROTO_V1_2) && tls_client_init(&cl, NULL) &&
+	    "HIGH:!aNULL", TLS_PROTO_V1_2) &&
+	    tls_client_init(&cl, &plain, NULL, NULL) &&
 	    pair_handshake(&srv, &cl).done, "%s: a handshake signed in this "
 	    "process", name);
 	ok(pair_server(&srv, &ch, (struct tls_signer){ tls_sign_local, &lk },
-	    "compat", TLS_PROTO_V1_0) && tls_client_init(&cl, NULL) &&
+	    "compat", TLS_PROTO_V1_0) &&
+	    tls_client_init(&cl, &plain, NULL, NULL) &&
 	    pair_handshake(&srv, &cl).done, "%s: TLS 1.0 (%s hash)", name,
 	    kp.key_type == BR_KEYTYPE_RSA ? "MD5+SHA-1" : "SHA-1");
 	local = rate(&srv, rounds);
@@ -167,7 +170,7 @@ test_handshakes(const char *name, const char *crt, const char *key,
 	(void)pair_server(&srv, &ch,
 	    (struct tls_signer){ tls_sign_remote, &kc }, "HIGH:!aNULL",
 	    TLS_PROTO_V1_2);
-	ok(tls_client_init(&cl, NULL) && pair_handshake(&srv, &cl).done,
+	ok(tls_client_init(&cl, &plain, NULL, NULL) && pair_handshake(&srv, &cl).done,
 	    "%s: a handshake signed by the key process, the key only there",
 	    name);
 	remote = rate(&srv, rounds);
@@ -179,7 +182,7 @@ test_handshakes(const char *name, const char *crt, const char *key,
 	/* The key process dies: the handshake fails, nothing hangs. */
 	(void)kill(pid, SIGKILL);
 	(void)waitpid(pid, NULL, 0);
-	(void)tls_client_init(&cl, NULL);
+	(void)tls_client_init(&cl, &plain, NULL, NULL);
 	r = pair_handshake(&srv, &cl);
 	ok(!r.done && r.server_err != 0, "%s: a dead key process: the "
 	    "handshake fails (server error %d)", name, r.server_err);
@@ -190,7 +193,7 @@ test_handshakes(const char *name, const char *crt, const char *key,
 	pid = keyproc_start(path(key), true, &fd);
 	tls_keyproc_client_init(&kc, fd);
 	kc.timeout_ms = 200;
-	(void)tls_client_init(&cl, NULL);
+	(void)tls_client_init(&cl, &plain, NULL, NULL);
 	r = pair_handshake(&srv, &cl);
 	ok(!r.done && r.server_err != 0, "%s: a stuck key process: the "
 	    "handshake fails after the timeout", name);
@@ -291,6 +294,7 @@ main(void)
 		printf("Bail out! openssl could not make the test certificates\n");
 		return 1;
 	}
+	tls_client_conf_init(&plain, NULL, NULL);
 	test_split();
 	test_refusals();
 	test_handshakes("ECDSA P-256", "a.crt", "a.key", 100);
