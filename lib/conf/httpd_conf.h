@@ -18,6 +18,7 @@
 
 #include "base/addr.h"
 #include "base/sockopts.h"
+#include "conf/tls_params.h"
 
 /* Limits, as OpenBSD's httpd.h sizes its buffers. */
 enum {
@@ -49,16 +50,6 @@ enum {
 	HTTPD_BACKLOG_DEFAULT = 10,
 	HTTPD_HSTS_MAX_AGE_DEFAULT = 31536000,
 	HTTPD_FASTCGI_PORT_DEFAULT = 9000
-};
-
-/* TLS protocol versions, as a bit set. */
-enum {
-	HTTPD_TLS_V1_0 = 1 << 0,
-	HTTPD_TLS_V1_1 = 1 << 1,
-	HTTPD_TLS_V1_2 = 1 << 2,
-	HTTPD_TLS_V1_3 = 1 << 3,
-	HTTPD_TLS_ALL = 0xf,
-	HTTPD_TLS_DEFAULT = HTTPD_TLS_V1_2 | HTTPD_TLS_V1_3
 };
 
 struct httpd_media {
@@ -140,7 +131,7 @@ struct httpd_connection {
 struct httpd_tls {
 	const char	*certificate, *key;
 	const char	*ciphers, *dhe, *ecdhe;
-	unsigned	 protocols;		/* HTTPD_TLS_* bits */
+	unsigned	 protocols;		/* TLS_PROTO_* (tls_params.h) */
 	const char	*client_ca;		/* NULL: no client certs */
 	const char	*client_crl;		/* NULL: none */
 	bool		 client_optional;

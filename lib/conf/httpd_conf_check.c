@@ -45,7 +45,7 @@ httpd_server_defaults(const struct httpd_conf *conf, struct httpd_server *s)
 	s->tls.ciphers = "HIGH:!aNULL";
 	s->tls.dhe = "none";
 	s->tls.ecdhe = "default";
-	s->tls.protocols = HTTPD_TLS_DEFAULT;
+	s->tls.protocols = TLS_PROTO_DEFAULT;
 	s->hsts.max_age = HTTPD_HSTS_MAX_AGE_DEFAULT;
 	s->no_banner = conf->no_banner;
 	s->errdocs = conf->errdocs;
@@ -402,15 +402,15 @@ static const struct {
 	const char	*name;
 	unsigned	 bits;
 } protocol_names[] = {
-	{ "tlsv1.0", HTTPD_TLS_V1_0 },
-	{ "tlsv1.1", HTTPD_TLS_V1_1 },
-	{ "tlsv1.2", HTTPD_TLS_V1_2 },
-	{ "tlsv1.3", HTTPD_TLS_V1_3 },
-	{ "tlsv1", HTTPD_TLS_ALL },
-	{ "all", HTTPD_TLS_ALL },
-	{ "legacy", HTTPD_TLS_ALL },
-	{ "secure", HTTPD_TLS_DEFAULT },
-	{ "default", HTTPD_TLS_DEFAULT }
+	{ "tlsv1.0", TLS_PROTO_V1_0 },
+	{ "tlsv1.1", TLS_PROTO_V1_1 },
+	{ "tlsv1.2", TLS_PROTO_V1_2 },
+	{ "tlsv1.3", TLS_PROTO_V1_3 },
+	{ "tlsv1", TLS_PROTO_ALL },
+	{ "all", TLS_PROTO_ALL },
+	{ "legacy", TLS_PROTO_ALL },
+	{ "secure", TLS_PROTO_DEFAULT },
+	{ "default", TLS_PROTO_DEFAULT }
 };
 
 /*
@@ -457,9 +457,9 @@ httpd_format_protocols(unsigned bits, char *buf, size_t size)
 
 	buf[0] = '\0';
 	/* The names tls_config_parse_protocols(3) documents for these. */
-	if (bits == HTTPD_TLS_DEFAULT || bits == HTTPD_TLS_ALL) {
+	if (bits == TLS_PROTO_DEFAULT || bits == TLS_PROTO_ALL) {
 		(void)snprintf(buf, size, "%s",
-		    bits == HTTPD_TLS_ALL ? "all" : "default");
+		    bits == TLS_PROTO_ALL ? "all" : "default");
 		return;
 	}
 	for (i = 0; i < 4; i++) {

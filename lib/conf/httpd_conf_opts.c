@@ -661,7 +661,7 @@ tls_protocols(struct conf *c, struct httpd_tls *t)
 		return;
 	}
 	/* BearSSL speaks TLS up to 1.2: 1.3 alone would serve nobody. */
-	if (t->protocols == HTTPD_TLS_V1_3) {
+	if (t->protocols == TLS_PROTO_V1_3) {
 		conf_error(c, "tls protocols: TLSv1.3 alone is not supported "
 		    "by BearSSL");
 		return;

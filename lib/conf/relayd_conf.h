@@ -18,6 +18,7 @@
 
 #include "base/addr.h"
 #include "base/sockopts.h"
+#include "conf/tls_params.h"
 
 /* Limits, each as relayd's relayd.h has it. */
 enum {
@@ -242,13 +243,14 @@ struct rd_rule {
 	int			 line;
 };
 
-/* TLS protocol version and behaviour flags, as relayd's TLSFLAG_*. */
+/*
+ * TLS behaviour flags, as relayd's TLSFLAG_*; the protocol versions are
+ * tls_protocols, TLS_PROTO_* bits (conf/tls_params.h) as in httpd.conf.
+ */
 enum {
-	RD_TLS_V1_2 = 1 << 0,
-	RD_TLS_V1_3 = 1 << 1,
-	RD_TLS_CIPHER_SERVER_PREF = 1 << 2,
-	RD_TLS_CLIENT_RENEG = 1 << 3,
-	RD_TLS_DEFAULT = RD_TLS_V1_2 | RD_TLS_V1_3 | RD_TLS_CIPHER_SERVER_PREF
+	RD_TLS_CIPHER_SERVER_PREF = 1 << 0,
+	RD_TLS_CLIENT_RENEG = 1 << 1,
+	RD_TLS_DEFAULT = RD_TLS_CIPHER_SERVER_PREF
 };
 
 struct rd_keypair {
@@ -269,6 +271,7 @@ struct rd_protocol {
 	struct sockopts		 tcp;		/* tcp { ... } */
 	/* tls { ... } */
 	int			 tls_flags;
+	unsigned		 tls_protocols;	/* TLS_PROTO_* */
 	int			 session_tickets;	/* -1: not set */
 	char			*ciphers, *ecdhe, *edh;
 	char			*ca_file, *ca_key, *ca_password, *ca_cert;

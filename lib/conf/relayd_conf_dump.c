@@ -315,9 +315,9 @@ dump_tls(FILE *f, const struct rd_protocol *pr)
 			dump_line(f, " cert ", k->cert_file);
 		}
 	}
-	if (!(pr->tls_flags & RD_TLS_V1_2))
+	if (!(pr->tls_protocols & TLS_PROTO_V1_2))
 		fputs("\ttls no tlsv1.2\n", f);
-	if (!(pr->tls_flags & RD_TLS_V1_3))
+	if (!(pr->tls_protocols & TLS_PROTO_V1_3))
 		fputs("\ttls no tlsv1.3\n", f);
 	if (!(pr->tls_flags & RD_TLS_CIPHER_SERVER_PREF))
 		fputs("\ttls no cipher-server-preference\n", f);

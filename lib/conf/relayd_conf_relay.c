@@ -341,6 +341,7 @@ static void
 tls_version_flag(struct rd_parser *p, struct rd_protocol *pr, bool no)
 {
 	const struct conf_token *t = conf_peek(p->c);
+	unsigned proto = 0;
 	int flag = 0;
 
 	if (t->kind != CT_WORD) {
@@ -351,11 +352,11 @@ tls_version_flag(struct rd_parser *p, struct rd_protocol *pr, bool no)
 	    strcmp(t->text, "tlsv1.1") == 0)
 		conf_warn(p->c, "tls %s is obsolete; ignored", t->text);
 	else if (strcmp(t->text, "tlsv1") == 0)
-		flag = RD_TLS_V1_2 | RD_TLS_V1_3;
+		proto = TLS_PROTO_V1_2 | TLS_PROTO_V1_3;
 	else if (strcmp(t->text, "tlsv1.2") == 0)
-		flag = RD_TLS_V1_2;
+		proto = TLS_PROTO_V1_2;
 	else if (strcmp(t->text, "tlsv1.3") == 0)
-		flag = RD_TLS_V1_3;
+		proto = TLS_PROTO_V1_3;
 	else if (strcmp(t->text, "cipher-server-preference") == 0)
 		flag = RD_TLS_CIPHER_SERVER_PREF;
 	else if (strcmp(t->text, "client-renegotiation") == 0)
@@ -364,18 +365,20 @@ tls_version_flag(struct rd_parser *p, struct rd_protocol *pr, bool no)
 		conf_error(p->c, "invalid TLS flag: %s", t->text);
 		return;
 	}
-	if (!no && (flag & RD_TLS_V1_3) != 0 &&
-	    strcmp(t->text, "tlsv1.3") == 0)
+	if (!no && proto == TLS_PROTO_V1_3)
 		conf_warn(p->c, "tls tlsv1.3: BearSSL has no TLS 1.3; only "
 		    "TLS 1.2 is offered");
 	if (!no && flag == RD_TLS_CLIENT_RENEG)
 		conf_warn(p->c, "tls client-renegotiation: BearSSL does not "
 		    "offer it; ignored");
 	conf_next(p->c);
-	if (no)
+	if (no) {
 		pr->tls_flags &= ~flag;
-	else
+		pr->tls_protocols &= ~proto;
+	} else {
 		pr->tls_flags |= flag;
+		pr->tls_protocols |= proto;
+	}
 }
 
 static bool
@@ -512,6 +515,7 @@ rd_protocol(struct rd_parser *p, enum rd_proto_type type)
 	pr->session_tickets = pr->websockets = -1;
 	pr->headerlen = RD_HEADERLEN_DEFAULT;
 	pr->tls_flags = RD_TLS_DEFAULT;
+	pr->tls_protocols = TLS_PROTO_DEFAULT;
 	/* The block is optional: "protocol name" alone is the defaults. */
 	if (conf_is_punct(p->c, '{') && conf_block_open(p->c)) {
 		while (conf_block_next(p->c))
@@ -519,7 +523,7 @@ rd_protocol(struct rd_parser *p, enum rd_proto_type type)
 	}
 	if (conf_failed(p->c))
 		return;
-	if ((pr->tls_flags & (RD_TLS_V1_2 | RD_TLS_V1_3)) == 0) {
+	if ((pr->tls_protocols & (TLS_PROTO_V1_2 | TLS_PROTO_V1_3)) == 0) {
 		conf_error(p->c, "invalid TLS protocol");
 		return;
 	}

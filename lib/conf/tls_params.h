@@ -13,11 +13,18 @@
 
 enum {
 	TLS_SUITES_MAX = 32,
-	/* Protocol bits, as both grammars store them. */
+	/*
+	 * Protocol bits, as both grammars store them: httpd.conf's
+	 * `tls protocols` and relayd.conf's protocol `tls [no] tlsv1.x`.
+	 */
 	TLS_PROTO_V1_0 = 1 << 0,
 	TLS_PROTO_V1_1 = 1 << 1,
 	TLS_PROTO_V1_2 = 1 << 2,
-	TLS_PROTO_V1_3 = 1 << 3
+	TLS_PROTO_V1_3 = 1 << 3,
+	TLS_PROTO_ALL = TLS_PROTO_V1_0 | TLS_PROTO_V1_1 | TLS_PROTO_V1_2 |
+	    TLS_PROTO_V1_3,
+	/* libtls's "secure", the default of both grammars */
+	TLS_PROTO_DEFAULT = TLS_PROTO_V1_2 | TLS_PROTO_V1_3
 };
 
 struct tls_params {

@@ -12,6 +12,10 @@
 
 #include <bearssl.h>
 
+#include "base/arena.h"
+#include "conf/confload.h"
+#include "conf/httpd_conf.h"
+#include "conf/relayd_conf.h"
 #include "conf/tls_params.h"
 #include "tap.h"
 #include "tls/tls_cache.h"
@@ -322,9 +326,41 @@ test_cache_wipe(void)
 	tls_cache_free(tc);
 }
 
+/* The versions httpd.conf and relayd.conf take: one encoding. */
+static void
+test_grammar_bits(void)
+{
+	static const char httpd[] = "server \"a\" {\n"
+	    "listen on 127.0.0.1 tls port 443\n"
+	    "tls {\ncertificate \"/a.crt\"\nkey \"/a.key\"\n"
+	    "protocols \"tlsv1.2\"\n}\n}\n";
+	static const char relayd[] = "protocol \"p\" { tls no tlsv1.3 }\n"
+	    "protocol \"q\" { tls no tlsv1.2 }\n"
+	    "relay \"r\" { listen on 127.0.0.1 port 8443\n"
+	    "protocol \"p\"\nforward to 127.0.0.1 port 80 }\n";
+	struct arena *a = arena_new();
+	const struct httpd_conf *hc;
+	const struct relayd_conf *rc;
+	const char *err = NULL;
+
+	hc = conf_load_buffer(a, &httpd_grammar, "h.conf", httpd,
+	    strlen(httpd), NULL, &err);
+	ok(hc != NULL && hc->servers->tls.protocols == TLS_PROTO_V1_2,
+	    "httpd.conf protocols \"tlsv1.2\": TLS_PROTO_V1_2 (%s)",
+	    err != NULL ? err : "");
+	rc = conf_load_buffer(a, &relayd_grammar, "r.conf", relayd,
+	    strlen(relayd), NULL, &err);
+	ok(rc != NULL && rc->protocols->tls_protocols == TLS_PROTO_V1_2,
+	    "relayd.conf tls no tlsv1.3: TLS_PROTO_V1_2, the same bits");
+	ok(rc != NULL && rc->protocols->next->tls_protocols ==
+	    TLS_PROTO_V1_3, "relayd.conf tls no tlsv1.2: TLS_PROTO_V1_3");
+	arena_free(a);
+}
+
 int
 main(void)
 {
+	test_grammar_bits();
 	test_hello();
 	test_dn();
 	test_params();
