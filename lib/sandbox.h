@@ -29,6 +29,11 @@ void	sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
  * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.
  */
 void	sandbox_fcgi_bridge(void);
+/*
+ * A CGI program of fcgi-bridge, after it made its process group: setsid
+ * and setpgid refused, so that its descendants stay in the group.
+ */
+bool	sandbox_fcgi_program(void);
 
 /*
  * checkd's checker (lib/sandbox_checkd.c): chrooted in its state

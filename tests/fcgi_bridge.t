@@ -145,6 +145,49 @@ ok $? "... and so is what it started in the background"
 like "$(cat "$T/stderr")" "$T/hang.cgi: timeout: program killed" \
     "... and the timeout is logged"
 
+# What a program leaves running dies with its request: whether it still
+# holds the output pipes or not, whether the program exits or hangs past
+# the timeout, and whether it tries to leave the process group (setsid,
+# setpgid are refused).  Each leftover sleeps for 77<test pid><n> seconds,
+# a number pgrep finds and no other run of this test uses.
+LEFT=77$$
+survivors() {	# survivors: the leftover sleeps, once they had time to die
+	i=0
+	while pgrep -f "^sleep $LEFT[0-9]\$" >/dev/null && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	left=$(pgrep -f "^sleep $LEFT[0-9]\$")
+	[ -n "$left" ] && kill -KILL $left
+	printf '%s' "$left" | tr '\n' ' '
+}
+script bg-held.cgi "sleep ${LEFT}1 &
+printf 'Content-Type: text/plain\r\n\r\nleft one\n'"
+script bg-detached.cgi "sleep ${LEFT}2 </dev/null >/dev/null 2>&1 &
+printf 'Content-Type: text/plain\r\n\r\nleft one\n'"
+script bg-hang.cgi "sleep ${LEFT}3 </dev/null >/dev/null 2>&1 &
+sleep ${LEFT}4"
+script bg-setsid.cgi "printf 'Content-Type: text/plain\r\n\r\n'
+setsid sleep ${LEFT}5 </dev/null >/dev/null 2>&1 &
+perl -e 'setpgrp(0, 0) or print qq(setpgid: \$!\\n); exec qw(sleep ${LEFT}6)' \\
+    </dev/null 2>&1 &
+sleep 0.5"
+fcgi -t 10 -s "$T/bg-held.cgi"
+is "$(tail -n 1 "$T/events")" "end: 0 0" \
+    "a program that exits, a child holding its stdout: the request ends"
+is "$(survivors)" "" "... and the child is killed"
+fcgi -t 10 -s "$T/bg-detached.cgi"
+is "$(tail -n 1 "$T/events")" "end: 0 0" \
+    "a program that exits, a detached child: the request ends"
+is "$(survivors)" "" "... and the child is killed"
+fcgi -t 10 -s "$T/bg-hang.cgi"
+is "$(cat "$T/events")" "closed" "a program that hangs past the timeout"
+is "$(survivors)" "" "... its detached child is killed with it"
+fcgi -t 10 -s "$T/bg-setsid.cgi"
+like "$(cat "$T/out")" '^setpgid: Operation not permitted$' \
+    "a program cannot leave its process group: setpgid refused"
+is "$(survivors)" "" "... nor escape the kill with setsid or setpgid"
+
 # The web server gone: the program is killed, the loss logged.
 fcgi -t 1 -s "$T/hang.cgi"
 is "$(cat "$T/events")" "timeout" "a client that gives up after 1 s"
