@@ -71,6 +71,53 @@ www=$(id -u www-data)
 is "$(stat -c '%U:%G %a' "$SOCK")" "www-data:www-data 660" \
     "socket owned by www-data, mode 0660"
 
+# The socket goes to its owner through a descriptor, never by its path:
+# who may write the socket's directory could put a symbolic link there
+# between bind and chown.  strace shows the calls of a normal start ...
+strace -f -qq -o "$T/strace" -e trace=chown,lchown,fchown,fchownat,chmod,fchmod,fchmodat \
+    bin/fcgi-bridge -s "$T/traced.sock" -p / -r 3 3>"$T/ready" 2>>"$T/stderr" &
+tracer=$!
+read -r _ <"$T/ready"
+is "$(stat -c '%U:%G %a' "$T/traced.sock")" "www-data:www-data 660" \
+    "under strace: the same owner and mode"
+kill -TERM "$(pgrep -P "$tracer")"
+wait "$tracer"
+like "$(cat "$T/strace")" \
+    "^[0-9]+ +fchownat\\([0-9]+, \"\", $(id -u www-data), $(id -g www-data), AT_EMPTY_PATH\\) = 0\$" \
+    "... given through a descriptor (fchownat AT_EMPTY_PATH)"
+! grep -Eq '(^|[^f])(chown|chmod|fchmodat)\(' "$T/strace"
+ok $? "... and no chown or chmod by path name"
+# ... and with the bridge stopped right after bind (strace injects a
+# SIGSTOP there), a link put at the path: its target must stay as it is.
+echo secret >"$T/victim"
+chmod 600 "$T/victim"
+strace -f -qq -o /dev/null -e trace=bind -e inject=bind:signal=SIGSTOP \
+    bin/fcgi-bridge -s "$T/race.sock" -p / 2>"$T/race.err" &
+tracer=$!
+i=0
+while [ $i -lt 100 ]; do
+	bridge=$(pgrep -P "$tracer")
+	[ -n "$bridge" ] &&
+	    grep -q '^State:[[:space:]]*[tT]' "/proc/$bridge/status" && break
+	sleep 0.1
+	i=$((i + 1))
+done
+rm -f "$T/race.sock"
+ln -s "$T/victim" "$T/race.sock"
+kill -CONT "$bridge"
+i=0
+while kill -0 "$tracer" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 "$tracer" 2>/dev/null && kill -TERM "$bridge"	# it went on
+wait "$tracer"
+is "$?" 111 "a link swapped in after bind: the bridge does not start"
+like "$(cat "$T/race.err")" "race.sock: replaced after bind; its owner left alone" \
+    "... and says why"
+is "$(stat -c '%U:%G %a' "$T/victim")" "root:root 600" \
+    "... the link's target keeps its owner and mode"
+
 # The bridge itself: unprivileged, no_new_privs, seccomp, no capability.
 st=/proc/$PID/status
 is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")" "$www $www $www $www" \
