@@ -51,9 +51,9 @@ script env.cgi 'printf "Content-Type: text/plain\r\n\r\n"; env | sort; id -u
 echo "to the log" >&2'
 script cat.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"; cat'
 script status.cgi 'exit 3'
-# Where the programs, running as www-data, may write.
+# Where the programs, running as _fcgi-bridge, may write.
 mkdir "$T/run"
-chown www-data "$T/run"
+chown _fcgi-bridge "$T/run"
 script hang.cgi "echo \$\$ >$T/run/hang.pid; sleep 60 & echo \$! >$T/run/bg.pid; wait"
 script big.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"
 head -c 10485760 /dev/zero'
@@ -65,7 +65,7 @@ printf '#!/bin/sh\necho no\n' >"$T/noexec.cgi"
 chmod 644 "$T/noexec.cgi"
 
 start main -p / -t 3
-www=$(id -u www-data)
+own=$(id -u _fcgi-bridge)
 
 # The socket: made by root, given to the -U user (www-data), mode 0660.
 is "$(stat -c '%U:%G %a' "$SOCK")" "www-data:www-data 660" \
@@ -118,16 +118,35 @@ like "$(cat "$T/race.err")" "race.sock: replaced after bind; its owner left alon
 is "$(stat -c '%U:%G %a' "$T/victim")" "root:root 600" \
     "... the link's target keeps its owner and mode"
 
-# The bridge itself: unprivileged, no_new_privs, seccomp, no capability.
+# The bridge itself: unprivileged, no_new_privs, seccomp, no capability;
+# by default a user of its own, not httpd's www-data.
 st=/proc/$PID/status
-is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")" "$www $www $www $www" \
-    "the bridge runs as www-data"
-is "$(awk '/^Groups:/ { print $2 }' "$st")" "$(id -g www-data)" \
-    "... with only www-data's group"
+is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")" "$own $own $own $own" \
+    "the bridge runs as _fcgi-bridge"
+is "$(awk '/^Groups:/ { print $2 }' "$st")" "$(id -g _fcgi-bridge)" \
+    "... with only _fcgi-bridge's group"
 is "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")" 1 "... no_new_privs"
 is "$(awk '/^Seccomp:/ { print $2 }' "$st")" 2 "... a seccomp filter"
 is "$(awk '/^CapEff:/ { print $2 }' "$st")" 0000000000000000 \
     "... no capabilities"
+
+# Without _fcgi-bridge (a password file without it, in a mount namespace
+# of its own), no silent fall-back to www-data: the bridge says what to do.
+# With -u www-data given, it runs as www-data.
+grep -v '^_fcgi-bridge:' /etc/passwd >"$T/passwd"
+err=$(unshare -m sh -c 'mount --bind "$1" /etc/passwd &&
+    exec timeout 10 bin/fcgi-bridge -p / -s "$2"' sh "$T/passwd" "$T/nouser.sock" 2>&1)
+is "$?" 1 "no _fcgi-bridge user: the bridge does not start, exit 1"
+is "$err" "fcgi-bridge: fatal: user _fcgi-bridge: no such user; create it (make setup runs tools/users.sh) or name one with -u" \
+    "... and says how to create it"
+kill -TERM "$PID"
+wait "$PID"
+start www -p / -t 3 -u www-data
+is "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status)" "$(id -u www-data)" \
+    "-u www-data, given explicitly: the bridge runs as www-data"
+kill -TERM "$PID"
+wait "$PID"
+start main -p / -t 3
 
 # RFC 3875: the parameters are the whole environment (plus what sh adds).
 fcgi -s "$T/env.cgi" -p GATEWAY_INTERFACE=CGI/1.1 -p REQUEST_METHOD=GET \
@@ -142,7 +161,7 @@ like "$out" "^SCRIPT_FILENAME=$T/env.cgi\$" "SCRIPT_FILENAME"
 like "$out" "^PWD=$T\$" "the program runs in its own directory"
 ! grep -q LEAK_CHECK "$T/out"
 ok $? "nothing of the bridge's own environment reaches the program"
-is "$(tail -n 1 "$T/out")" "$www" "the program runs as www-data"
+is "$(tail -n 1 "$T/out")" "$own" "the program runs as _fcgi-bridge"
 is "$(grep -c '=' "$T/out")" 7 "exactly the 6 parameters and PWD"
 like "$(cat "$T/events")" '^stderr: to the log$' "stderr as FCGI_STDERR"
 is "$(tail -n 1 "$T/events")" "end: 0 0" "END_REQUEST: status 0, complete"
@@ -333,7 +352,7 @@ is "$(head -n 1 "$T/events")" "unknown-type: 200" \
 fcgi -R -t 2 <"$T/raw"
 is "$(head -n 1 "$T/events")" "end: 0 1" \
     "a second BEGIN_REQUEST on a busy connection: FCGI_CANT_MPX_CONN"
-is "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status 2>/dev/null)" "$www" \
+is "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status 2>/dev/null)" "$own" \
     "the same bridge process is still running"
 
 # SIGTERM: running requests finish, then exit 0; no new connections.

@@ -30,6 +30,9 @@ head -c 10485760 /dev/zero'
 script quiet.cgi 'exit 0'
 script count.cgi 'n=$(wc -c)
 printf "Content-Type: text/plain\r\n\r\n%s\n" "$n"'
+script signal.cgi 'printf "Content-Type: text/plain\r\n\r\n"; id -un
+perl -e "kill(0, \$ARGV[0]) and print qq(signalled\\n) or print qq(kill: \$!\\n)" \
+    "$QUERY_STRING"'
 script log.cgi 'echo "a line for the log" >&2
 printf "Status: 201 Created\r\nContent-Type: text/plain\r\n\r\nmade\n"'
 
@@ -80,6 +83,19 @@ is "$(printf '%s\n' "$out" | grep -c '^HTTP_X_FOO=')" 1 \
     "X_Foo and X-Foo do not collide: one HTTP_X_FOO"
 like "$out" '^HTTP_X_FOO=1$' "... from X-Foo"
 like "$(curl -s "$URL/cgi/env.cgi")" '^PATH_INFO=$' "no extra path: empty PATH_INFO"
+
+# The CGI programs run as fcgi-bridge's own user, not as httpd's workers'
+# www-data: a program cannot signal (nor trace) a worker.
+worker=
+for p in $(cat /proc/$HTTPD_PID/task/*/children); do
+	[ "$(awk '/^Uid:/ { print $2 }' /proc/$p/status)" = "$(id -u www-data)" ] &&
+	    worker=$p
+done
+out=$(curl -s "$URL/cgi/signal.cgi?$worker")
+is "$(printf '%s\n' "$out" | head -n 1)" "_fcgi-bridge" \
+    "a CGI program runs as _fcgi-bridge"
+is "$(printf '%s\n' "$out" | tail -n 1)" "kill: Operation not permitted" \
+    "... and cannot signal httpd's worker $worker (EPERM)"
 
 head -c 300000 /dev/urandom >"$T/body"
 curl -s --data-binary @"$T/body" -o "$T/echo" "$URL/cgi/cat.cgi"
