@@ -81,8 +81,24 @@ landlock_ports(int rfd, const uint16_t *ports, size_t nports)
 	}
 }
 
+/* Read, write and make files below dirfd (O_TMPFILE makes one). */
 static void
-landlock_readonly(const char *root, const uint16_t *ports, size_t nports)
+landlock_writable(int rfd, int dirfd)
+{
+	struct landlock_path_beneath_attr beneath;
+
+	memset(&beneath, 0, sizeof(beneath));
+	beneath.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG;
+	beneath.parent_fd = dirfd;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &beneath, 0) == -1)
+		die_sys(DIE_SYS, "landlock_add_rule (writable directory)");
+}
+
+static void
+landlock_readonly(const char *root, const uint16_t *ports, size_t nports,
+    int writable_dir)
 {
 	struct ll_ruleset_attr attr;
 	struct landlock_path_beneath_attr beneath;
@@ -119,6 +135,8 @@ landlock_readonly(const char *root, const uint16_t *ports, size_t nports)
 	    &beneath, 0) == -1)
 		die_sys(DIE_SYS, "landlock_add_rule %s", root);
 	(void)close(dfd);
+	if (writable_dir != -1)
+		landlock_writable(rfd, writable_dir);
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
 		die_sys(DIE_SYS, "landlock_restrict_self");
 	(void)close(rfd);
@@ -188,9 +206,9 @@ seccomp_allow(const int *calls, size_t n, bool sockets)
 
 void
 sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
-    size_t nports)
+    size_t nports, int writable_dir)
 {
-	landlock_readonly(root, ports, nports);
+	landlock_readonly(root, ports, nports, writable_dir);
 	seccomp_allow(worker_syscalls,
 	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), fastcgi);
 }

@@ -20,10 +20,12 @@
  * httpd's serving worker: static files from below root, sockets given.
  * With fastcgi, it may also create stream sockets (AF_UNIX, AF_INET,
  * AF_INET6) and connect them: to UNIX sockets, and over TCP to exactly
- * the nports ports given (Landlock ABI 4 and later).
+ * the nports ports given (Landlock ABI 4 and later).  writable_dir, if
+ * not -1, is a directory below which it may also create (unnamed) files,
+ * write and read them.
  */
 void	sandbox_worker(const char *root, bool fastcgi, const uint16_t *ports,
-	    size_t nports);
+	    size_t nports, int writable_dir);
 /*
  * fcgi-bridge and the CGI programs it starts (they inherit it): a
  * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.

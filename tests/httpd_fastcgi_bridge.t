@@ -28,6 +28,8 @@ script hang.cgi 'sleep 30'
 script big.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"
 head -c 10485760 /dev/zero'
 script quiet.cgi 'exit 0'
+script length.cgi 'n=$(wc -c)
+printf "Content-Type: text/plain\r\n\r\n%s %s\n" "${CONTENT_LENGTH-(unset)}" "$n"'
 script count.cgi 'n=$(wc -c)
 printf "Content-Type: text/plain\r\n\r\n%s\n" "$n"'
 script signal.cgi 'printf "Content-Type: text/plain\r\n\r\n"; id -un
@@ -105,9 +107,18 @@ curl -s -H 'Transfer-Encoding: chunked' --data-binary @"$T/body" \
     -o "$T/echo" "$URL/cgi/cat.cgi"
 cmp -s "$T/body" "$T/echo"
 ok $? "a chunked body too"
+# A chunked body gets its CONTENT_LENGTH (RFC 3875): httpd collects it
+# first, in memory when small, in a file past 64 KiB.
+is "$(curl -s -H 'Transfer-Encoding: chunked' -d xyz "$URL/cgi/length.cgi")" \
+    "3 3" "a small chunked body: CONTENT_LENGTH for the script"
+is "$(curl -s -H 'Transfer-Encoding: chunked' --data-binary @"$T/body" \
+    "$URL/cgi/length.cgi")" "300000 300000" \
+    "a chunked body past 64 KiB: the same"
 big=$(head -c 3000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' \
     -H 'Transfer-Encoding: chunked' --data-binary @- "$URL/cgi/count.cgi")
 is "$big" 413 "a chunked body over max request body: 413"
+is "$(curl -s -H 'Transfer-Encoding: chunked' -d xyz "$URL/cgi/length.cgi")" \
+    "3 3" "... and httpd serves on"
 
 curl -s -o "$T/big" "$URL/cgi/big.cgi"
 is "$(wc -c <"$T/big")" 10485760 "a script that writes 10 MiB"

@@ -212,7 +212,7 @@ renew(struct parent *p, bool reread)
 	g->st.user = old->st.user;
 	g->st.verbose = old->st.verbose;
 	if (!listen_setup(&g->st, &old->st) || !logfiles_open(&g->st) ||
-	    !tls_setup(&g->st)) {
+	    !spooldir_setup(&g->st) || !tls_setup(&g->st)) {
 		warnx_("reload failed, configuration kept: %s", g->st.error);
 		listen_close_new(&g->st, &old->st);
 		logfiles_close(&g->st);
@@ -374,7 +374,8 @@ main(int argc, char **argv)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(p.opt.user, default_users, &g->st.user);
 	check_chroot(g->st.conf->chroot);
-	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st))
+	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st) ||
+	    !spooldir_setup(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
 	if (!tls_setup(&g->st))
 		die(DIE_CONFIG, "%s", g->st.error);

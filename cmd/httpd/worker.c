@@ -8,6 +8,7 @@
 #include <sys/signalfd.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +184,13 @@ worker_main(struct httpd_state *st, int id)
 	mime_init(&w);
 	accesslog_init(&w);
 	nports = fcgi_target_ports(&w, ports, FCGI_TARGETS_MAX);
-	sandbox_worker(st->conf->chroot, w.nfcgi_targets > 0, ports, nports);
+	w.spool_dirfd = -1;
+	/* Where chunked bodies may go (spooldir.c made it): writable. */
+	if (w.nfcgi_targets > 0 && (w.spool_dirfd = open(FCGI_SPOOL_DIR,
+	    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		die_sys(DIE_SYS, "%s", FCGI_SPOOL_DIR);
+	sandbox_worker(st->conf->chroot, w.nfcgi_targets > 0, ports, nports,
+	    w.spool_dirfd);
 	update_clock(&w);
 	listeners_poll(&w, true);
 	for (;;) {
