@@ -51,9 +51,9 @@ script env.cgi 'printf "Content-Type: text/plain\r\n\r\n"; env | sort; id -u
 echo "to the log" >&2'
 script cat.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"; cat'
 script status.cgi 'exit 3'
-# Where the programs, running as www-data, may write.
+# Where the programs, running as _fcgi-bridge, may write.
 mkdir "$T/run"
-chown www-data "$T/run"
+chown _fcgi-bridge "$T/run"
 script hang.cgi "echo \$\$ >$T/run/hang.pid; sleep 60 & echo \$! >$T/run/bg.pid; wait"
 script big.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"
 head -c 10485760 /dev/zero'
@@ -65,22 +65,88 @@ printf '#!/bin/sh\necho no\n' >"$T/noexec.cgi"
 chmod 644 "$T/noexec.cgi"
 
 start main -p / -t 3
-www=$(id -u www-data)
+own=$(id -u _fcgi-bridge)
 
 # The socket: made by root, given to the -U user (www-data), mode 0660.
 is "$(stat -c '%U:%G %a' "$SOCK")" "www-data:www-data 660" \
     "socket owned by www-data, mode 0660"
 
-# The bridge itself: unprivileged, no_new_privs, seccomp, no capability.
+# The socket goes to its owner through a descriptor, never by its path:
+# who may write the socket's directory could put a symbolic link there
+# between bind and chown.  strace shows the calls of a normal start ...
+strace -f -qq -o "$T/strace" -e trace=chown,lchown,fchown,fchownat,chmod,fchmod,fchmodat \
+    bin/fcgi-bridge -s "$T/traced.sock" -p / -r 3 3>"$T/ready" 2>>"$T/stderr" &
+tracer=$!
+read -r _ <"$T/ready"
+is "$(stat -c '%U:%G %a' "$T/traced.sock")" "www-data:www-data 660" \
+    "under strace: the same owner and mode"
+kill -TERM "$(pgrep -P "$tracer")"
+wait "$tracer"
+like "$(cat "$T/strace")" \
+    "^[0-9]+ +fchownat\\([0-9]+, \"\", $(id -u www-data), $(id -g www-data), AT_EMPTY_PATH\\) = 0\$" \
+    "... given through a descriptor (fchownat AT_EMPTY_PATH)"
+! grep -Eq '(^|[^f])(chown|chmod|fchmodat)\(' "$T/strace"
+ok $? "... and no chown or chmod by path name"
+# ... and with the bridge stopped right after bind (strace injects a
+# SIGSTOP there), a link put at the path: its target must stay as it is.
+echo secret >"$T/victim"
+chmod 600 "$T/victim"
+strace -f -qq -o /dev/null -e trace=bind -e inject=bind:signal=SIGSTOP \
+    bin/fcgi-bridge -s "$T/race.sock" -p / 2>"$T/race.err" &
+tracer=$!
+i=0
+while [ $i -lt 100 ]; do
+	bridge=$(pgrep -P "$tracer")
+	[ -n "$bridge" ] &&
+	    grep -q '^State:[[:space:]]*[tT]' "/proc/$bridge/status" && break
+	sleep 0.1
+	i=$((i + 1))
+done
+rm -f "$T/race.sock"
+ln -s "$T/victim" "$T/race.sock"
+kill -CONT "$bridge"
+i=0
+while kill -0 "$tracer" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 "$tracer" 2>/dev/null && kill -TERM "$bridge"	# it went on
+wait "$tracer"
+is "$?" 111 "a link swapped in after bind: the bridge does not start"
+like "$(cat "$T/race.err")" "race.sock: replaced after bind; its owner left alone" \
+    "... and says why"
+is "$(stat -c '%U:%G %a' "$T/victim")" "root:root 600" \
+    "... the link's target keeps its owner and mode"
+
+# The bridge itself: unprivileged, no_new_privs, seccomp, no capability;
+# by default a user of its own, not httpd's www-data.
 st=/proc/$PID/status
-is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")" "$www $www $www $www" \
-    "the bridge runs as www-data"
-is "$(awk '/^Groups:/ { print $2 }' "$st")" "$(id -g www-data)" \
-    "... with only www-data's group"
+is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")" "$own $own $own $own" \
+    "the bridge runs as _fcgi-bridge"
+is "$(awk '/^Groups:/ { print $2 }' "$st")" "$(id -g _fcgi-bridge)" \
+    "... with only _fcgi-bridge's group"
 is "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")" 1 "... no_new_privs"
 is "$(awk '/^Seccomp:/ { print $2 }' "$st")" 2 "... a seccomp filter"
 is "$(awk '/^CapEff:/ { print $2 }' "$st")" 0000000000000000 \
     "... no capabilities"
+
+# Without _fcgi-bridge (a password file without it, in a mount namespace
+# of its own), no silent fall-back to www-data: the bridge says what to do.
+# With -u www-data given, it runs as www-data.
+grep -v '^_fcgi-bridge:' /etc/passwd >"$T/passwd"
+err=$(unshare -m sh -c 'mount --bind "$1" /etc/passwd &&
+    exec timeout 10 bin/fcgi-bridge -p / -s "$2"' sh "$T/passwd" "$T/nouser.sock" 2>&1)
+is "$?" 1 "no _fcgi-bridge user: the bridge does not start, exit 1"
+is "$err" "fcgi-bridge: fatal: user _fcgi-bridge: no such user; create it (make setup runs tools/users.sh) or name one with -u" \
+    "... and says how to create it"
+kill -TERM "$PID"
+wait "$PID"
+start www -p / -t 3 -u www-data
+is "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status)" "$(id -u www-data)" \
+    "-u www-data, given explicitly: the bridge runs as www-data"
+kill -TERM "$PID"
+wait "$PID"
+start main -p / -t 3
 
 # RFC 3875: the parameters are the whole environment (plus what sh adds).
 fcgi -s "$T/env.cgi" -p GATEWAY_INTERFACE=CGI/1.1 -p REQUEST_METHOD=GET \
@@ -95,7 +161,7 @@ like "$out" "^SCRIPT_FILENAME=$T/env.cgi\$" "SCRIPT_FILENAME"
 like "$out" "^PWD=$T\$" "the program runs in its own directory"
 ! grep -q LEAK_CHECK "$T/out"
 ok $? "nothing of the bridge's own environment reaches the program"
-is "$(tail -n 1 "$T/out")" "$www" "the program runs as www-data"
+is "$(tail -n 1 "$T/out")" "$own" "the program runs as _fcgi-bridge"
 is "$(grep -c '=' "$T/out")" 7 "exactly the 6 parameters and PWD"
 like "$(cat "$T/events")" '^stderr: to the log$' "stderr as FCGI_STDERR"
 is "$(tail -n 1 "$T/events")" "end: 0 0" "END_REQUEST: status 0, complete"
@@ -144,6 +210,49 @@ ok $? "... the program is killed"
 ok $? "... and so is what it started in the background"
 like "$(cat "$T/stderr")" "$T/hang.cgi: timeout: program killed" \
     "... and the timeout is logged"
+
+# What a program leaves running dies with its request: whether it still
+# holds the output pipes or not, whether the program exits or hangs past
+# the timeout, and whether it tries to leave the process group (setsid,
+# setpgid are refused).  Each leftover sleeps for 77<test pid><n> seconds,
+# a number pgrep finds and no other run of this test uses.
+LEFT=77$$
+survivors() {	# survivors: the leftover sleeps, once they had time to die
+	i=0
+	while pgrep -f "^sleep $LEFT[0-9]\$" >/dev/null && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	left=$(pgrep -f "^sleep $LEFT[0-9]\$")
+	[ -n "$left" ] && kill -KILL $left
+	printf '%s' "$left" | tr '\n' ' '
+}
+script bg-held.cgi "sleep ${LEFT}1 &
+printf 'Content-Type: text/plain\r\n\r\nleft one\n'"
+script bg-detached.cgi "sleep ${LEFT}2 </dev/null >/dev/null 2>&1 &
+printf 'Content-Type: text/plain\r\n\r\nleft one\n'"
+script bg-hang.cgi "sleep ${LEFT}3 </dev/null >/dev/null 2>&1 &
+sleep ${LEFT}4"
+script bg-setsid.cgi "printf 'Content-Type: text/plain\r\n\r\n'
+setsid sleep ${LEFT}5 </dev/null >/dev/null 2>&1 &
+perl -e 'setpgrp(0, 0) or print qq(setpgid: \$!\\n); exec qw(sleep ${LEFT}6)' \\
+    </dev/null 2>&1 &
+sleep 0.5"
+fcgi -t 10 -s "$T/bg-held.cgi"
+is "$(tail -n 1 "$T/events")" "end: 0 0" \
+    "a program that exits, a child holding its stdout: the request ends"
+is "$(survivors)" "" "... and the child is killed"
+fcgi -t 10 -s "$T/bg-detached.cgi"
+is "$(tail -n 1 "$T/events")" "end: 0 0" \
+    "a program that exits, a detached child: the request ends"
+is "$(survivors)" "" "... and the child is killed"
+fcgi -t 10 -s "$T/bg-hang.cgi"
+is "$(cat "$T/events")" "closed" "a program that hangs past the timeout"
+is "$(survivors)" "" "... its detached child is killed with it"
+fcgi -t 10 -s "$T/bg-setsid.cgi"
+like "$(cat "$T/out")" '^setpgid: Operation not permitted$' \
+    "a program cannot leave its process group: setpgid refused"
+is "$(survivors)" "" "... nor escape the kill with setsid or setpgid"
 
 # The web server gone: the program is killed, the loss logged.
 fcgi -t 1 -s "$T/hang.cgi"
@@ -243,7 +352,7 @@ is "$(head -n 1 "$T/events")" "unknown-type: 200" \
 fcgi -R -t 2 <"$T/raw"
 is "$(head -n 1 "$T/events")" "end: 0 1" \
     "a second BEGIN_REQUEST on a busy connection: FCGI_CANT_MPX_CONN"
-is "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status 2>/dev/null)" "$www" \
+is "$(awk '/^Uid:/ { print $2 }' /proc/$PID/status 2>/dev/null)" "$own" \
     "the same bridge process is still running"
 
 # SIGTERM: running requests finish, then exit 0; no new connections.

@@ -63,6 +63,11 @@ cat >"$T/htdocs/app/post.php" <<'PHP'
 $b = file_get_contents('php://input');
 echo strlen($b), ' ', md5($b), ' ', $_POST['k'] ?? '', "\n";
 PHP
+cat >"$T/htdocs/app/body.php" <<'PHP'
+<?php
+$b = file_get_contents('php://input');
+echo $_SERVER['CONTENT_LENGTH'] ?? '(unset)', ' ', strlen($b), ' ', md5($b), "\n";
+PHP
 cat >"$T/htdocs/app/big.php" <<'PHP'
 <?php
 header('Content-Type: application/octet-stream');
@@ -143,6 +148,50 @@ is "$(curl -s -H 'Content-Type: application/octet-stream' \
     --data-binary @"$T/up.bin" "$URL/app/post.php")" \
     "5242880 $(md5sum <"$T/up.bin" | cut -d' ' -f1) " \
     "a 5 MiB upload arrives whole (md5 by PHP)"
+
+# A chunked body reaches PHP whole, with its CONTENT_LENGTH: httpd
+# collects it first, in memory when small, in an unnamed file past 64 KiB.
+# Past max request body: 413.  The workers stay small, keep no file open,
+# and serve on.
+workers() { cat /proc/$HTTPD_PID/task/*/children; }
+spool_fds() {	# spool_fds: descriptors of the workers on body files
+	for p in $(workers); do ls -l /proc/$p/fd; done | grep -c 'httpd-body/'
+}
+hwm() {	# hwm: the workers' peak resident memory, kB, summed
+	t=0
+	for p in $(workers); do
+		t=$((t + $(awk '/^VmHWM:/ { print $2 }' /proc/$p/status)))
+	done
+	echo "$t"
+}
+md5() { md5sum | cut -d' ' -f1; }
+chunked() {	# chunked FILE: POST FILE chunked to body.php
+	curl -s -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/octet-stream' \
+	    --data-binary @"$1" "$URL/app/body.php"
+}
+printf xyz >"$T/small.bin"
+is "$(chunked "$T/small.bin")" "3 3 $(printf xyz | md5)" \
+    "a small chunked body: php://input and CONTENT_LENGTH"
+printf '0\r\n\r\n' >"$T/none.txt"
+out=$(printf 'POST /app/body.php HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' | raw)
+like "$out" "^0 0 $(printf '' | md5)" "an empty chunked body: CONTENT_LENGTH 0"
+before=$(hwm)
+is "$(chunked "$T/up.bin")" "5242880 5242880 $(md5 <"$T/up.bin")" \
+    "a 5 MiB chunked body (through a file): whole, with its length"
+grown=$(($(hwm) - before))
+[ "$grown" -lt 2048 ]
+ok $? "... the workers' peak memory grew by ${grown} kB, not 5 MiB"
+is "$(spool_fds)" 0 "... and no body file is left open"
+head -c 6100000 /dev/zero >"$T/over.bin"
+is "$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+    --data-binary @"$T/over.bin" "$URL/app/body.php")" 413 \
+    "a chunked body over max request body: 413"
+is "$(spool_fds)" 0 "... its file closed too"
+is "$(chunked "$T/small.bin")" "3 3 $(printf xyz | md5)" "... and httpd serves on"
+ls -ld "$T/tmp/httpd-body" | awk '{ print $1, $3 }' >"$T/spool.ls"
+is "$(cat "$T/spool.ls")" "drwx------ www-data" \
+    "the spool directory: the workers' own, mode 0700"
+
 curl -s -o "$T/down.bin" "$URL/app/big.php"
 is "$(wc -c <"$T/down.bin")" 10485760 "a 10 MiB download"
 is "$(md5sum <"$T/down.bin" | cut -d' ' -f1)" \

@@ -28,8 +28,13 @@ script hang.cgi 'sleep 30'
 script big.cgi 'printf "Content-Type: application/octet-stream\r\n\r\n"
 head -c 10485760 /dev/zero'
 script quiet.cgi 'exit 0'
+script length.cgi 'n=$(wc -c)
+printf "Content-Type: text/plain\r\n\r\n%s %s\n" "${CONTENT_LENGTH-(unset)}" "$n"'
 script count.cgi 'n=$(wc -c)
 printf "Content-Type: text/plain\r\n\r\n%s\n" "$n"'
+script signal.cgi 'printf "Content-Type: text/plain\r\n\r\n"; id -un
+perl -e "kill(0, \$ARGV[0]) and print qq(signalled\\n) or print qq(kill: \$!\\n)" \
+    "$QUERY_STRING"'
 script log.cgi 'echo "a line for the log" >&2
 printf "Status: 201 Created\r\nContent-Type: text/plain\r\n\r\nmade\n"'
 
@@ -81,6 +86,19 @@ is "$(printf '%s\n' "$out" | grep -c '^HTTP_X_FOO=')" 1 \
 like "$out" '^HTTP_X_FOO=1$' "... from X-Foo"
 like "$(curl -s "$URL/cgi/env.cgi")" '^PATH_INFO=$' "no extra path: empty PATH_INFO"
 
+# The CGI programs run as fcgi-bridge's own user, not as httpd's workers'
+# www-data: a program cannot signal (nor trace) a worker.
+worker=
+for p in $(cat /proc/$HTTPD_PID/task/*/children); do
+	[ "$(awk '/^Uid:/ { print $2 }' /proc/$p/status)" = "$(id -u www-data)" ] &&
+	    worker=$p
+done
+out=$(curl -s "$URL/cgi/signal.cgi?$worker")
+is "$(printf '%s\n' "$out" | head -n 1)" "_fcgi-bridge" \
+    "a CGI program runs as _fcgi-bridge"
+is "$(printf '%s\n' "$out" | tail -n 1)" "kill: Operation not permitted" \
+    "... and cannot signal httpd's worker $worker (EPERM)"
+
 head -c 300000 /dev/urandom >"$T/body"
 curl -s --data-binary @"$T/body" -o "$T/echo" "$URL/cgi/cat.cgi"
 cmp -s "$T/body" "$T/echo"
@@ -89,9 +107,18 @@ curl -s -H 'Transfer-Encoding: chunked' --data-binary @"$T/body" \
     -o "$T/echo" "$URL/cgi/cat.cgi"
 cmp -s "$T/body" "$T/echo"
 ok $? "a chunked body too"
+# A chunked body gets its CONTENT_LENGTH (RFC 3875): httpd collects it
+# first, in memory when small, in a file past 64 KiB.
+is "$(curl -s -H 'Transfer-Encoding: chunked' -d xyz "$URL/cgi/length.cgi")" \
+    "3 3" "a small chunked body: CONTENT_LENGTH for the script"
+is "$(curl -s -H 'Transfer-Encoding: chunked' --data-binary @"$T/body" \
+    "$URL/cgi/length.cgi")" "300000 300000" \
+    "a chunked body past 64 KiB: the same"
 big=$(head -c 3000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' \
     -H 'Transfer-Encoding: chunked' --data-binary @- "$URL/cgi/count.cgi")
 is "$big" 413 "a chunked body over max request body: 413"
+is "$(curl -s -H 'Transfer-Encoding: chunked' -d xyz "$URL/cgi/length.cgi")" \
+    "3 3" "... and httpd serves on"
 
 curl -s -o "$T/big" "$URL/cgi/big.cgi"
 is "$(wc -c <"$T/big")" 10485760 "a script that writes 10 MiB"

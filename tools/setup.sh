@@ -12,6 +12,9 @@ pkgs="$pkgs s6 execline"
 # tests: TAP harness, real clients and peers, analysers, fuzzer runtime
 pkgs="$pkgs perl curl openssl testssl.sh php-fpm iproute2 nftables netbase"
 pkgs="$pkgs mandoc cppcheck clang libclang-rt-14-dev"
+# strace: fcgi_bridge.t checks which calls give the socket its owner and
+# stops the bridge between bind and chown; procps: pgrep for leftovers
+pkgs="$pkgs strace procps"
 
 missing=
 for p in $pkgs; do

@@ -24,6 +24,8 @@
 #include "net/evloop.h"
 #include "net/privdrop.h"
 
+#define BRIDGE_USER	"_fcgi-bridge"	/* -u's default: tools/users.sh */
+
 enum {
 	BRIDGE_CONN_MAX = 64,		/* connections, so requests, at once */
 	BRIDGE_INBUF = 16384,		/* client bytes not yet handled */
@@ -43,7 +45,7 @@ struct bridge_opt {
 	const char	*chroot;	/* -p; NULL: the user's home */
 	const char	*socket;	/* -s */
 	const char	*socket_user;	/* -U; NULL: www, www-data */
-	const char	*user;		/* -u; NULL: www, www-data */
+	const char	*user;		/* -u; NULL: BRIDGE_USER */
 	long		 timeout;	/* -t, seconds */
 	int		 readyfd;	/* -r, or -1 */
 	int		 verbose;

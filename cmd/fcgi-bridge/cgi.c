@@ -4,8 +4,10 @@
  * (no shell) with argv[0] its path, the request's parameters as its
  * whole environment, its working directory that of the file, and its
  * stdin, stdout and stderr on pipes to the loop.  It leads a process
- * group of its own, so that a timeout or an abort kills what it started
- * too.
+ * group of its own, which neither it nor anything it starts may leave
+ * (setsid and setpgid are refused), and the whole group is killed when
+ * the request ends: when the program exits, at the timeout, on an abort.
+ * No program outlives its request.
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,6 +22,7 @@
 
 #include "base/die.h"
 #include "bridge.h"
+#include "net/sandbox.h"
 
 static bool
 named(const struct fcgi_nv *nv, const char *name)
@@ -129,6 +132,11 @@ child(const struct conn *c, const int in[2], const int out[2],
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)signal(SIGPIPE, SIG_DFL);
 	(void)setpgid(0, 0);
+	if (!sandbox_fcgi_program()) {
+		dprintf(err[1], "%s: cannot confine %s to its process group\n",
+		    progname, c->script);
+		_exit(1);
+	}
 	if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
 	    dup2(err[1], 2) == -1)
 		_exit(1);
@@ -239,20 +247,36 @@ owner(struct bridge *b, pid_t pid)
 	return NULL;
 }
 
-/* Exit status for END_REQUEST: the code, or 128 + signal as sh does. */
+/*
+ * Reap the programs that exited.  Each is first seen without being
+ * reaped (WNOWAIT): as long as its zombie exists, no other process can
+ * get its number, so killing the group of that number reaches only what
+ * the program left running -- background children, whether they still
+ * hold its pipes or not.  Then it is reaped, and its exit status kept
+ * for END_REQUEST: the code, or 128 + signal as sh does.
+ */
 void
 cgi_reap(struct bridge *b)
 {
 	struct conn *c;
+	siginfo_t si;
 	pid_t pid;
-	int st;
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+		    si.si_pid == 0)
+			return;
+		pid = si.si_pid;
+		(void)kill(-pid, SIGKILL);
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) == -1)
+			return;
 		if ((c = owner(b, pid)) == NULL)
 			continue;	/* its connection is gone */
 		c->reaped = true;
-		c->status = WIFEXITED(st) ? WEXITSTATUS(st) :
-		    128 + WTERMSIG(st);
+		c->status = si.si_code == CLD_EXITED ? si.si_status :
+		    128 + si.si_status;
 		output_finish(b, c);
 		if (c->used)
 			conn_update(b, c);

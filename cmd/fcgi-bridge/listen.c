@@ -8,6 +8,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 
 #include "base/die.h"
 #include "bridge.h"
+
+enum { SOCKET_MODE = 0660 };	/* the owner and its group connect */
 
 /* -U may name root (unlike -u): it only owns a socket. */
 void
@@ -47,6 +50,34 @@ remove_stale(const char *path)
 		die_sys(DIE_SYS, "unlink %s", path);
 }
 
+/*
+ * Give the new socket to its owner without following a link: whoever
+ * may write the socket's directory can have put a symbolic link, or a
+ * file of their own, at the path since bind, to have root chown the
+ * target.  O_PATH|O_NOFOLLOW opens the name itself, never a link's
+ * target; only the socket root has just made there -- root's, mode 0660
+ * from the umask at bind, one link -- is changed, through that
+ * descriptor.  No call here takes the path to chown or chmod.
+ */
+static void
+give_socket(const char *path, const struct privdrop_user *owner)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		die_sys(DIE_SYS, "open %s", path);
+	if (fstat(fd, &st) == -1)
+		die_sys(DIE_SYS, "fstat %s", path);
+	if (!S_ISSOCK(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1 ||
+	    (st.st_mode & 07777) != SOCKET_MODE)
+		die(DIE_SYS, "%s: replaced after bind; its owner left alone",
+		    path);
+	if (fchownat(fd, "", owner->uid, owner->gid, AT_EMPTY_PATH) == -1)
+		die_sys(DIE_SYS, "chown %s", path);
+	(void)close(fd);
+}
+
 int
 listen_socket(const char *path, const struct privdrop_user *owner)
 {
@@ -63,15 +94,12 @@ listen_socket(const char *path, const struct privdrop_user *owner)
 	    0)) == -1)
 		die_sys(DIE_SYS, "socket");
 	remove_stale(path);
-	/* No moment where the socket exists with wider rights. */
-	old = umask(0117);
+	/* The mode comes from the umask: no chmod, and no moment wider. */
+	old = umask(07777 & ~SOCKET_MODE);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 		die_sys(DIE_SYS, "bind %s", path);
 	(void)umask(old);
-	if (chown(path, owner->uid, owner->gid) == -1)
-		die_sys(DIE_SYS, "chown %s", path);
-	if (chmod(path, 0660) == -1)
-		die_sys(DIE_SYS, "chmod %s", path);
+	give_socket(path, owner);
 	if (listen(fd, SOMAXCONN) == -1)
 		die_sys(DIE_SYS, "listen %s", path);
 	return fd;

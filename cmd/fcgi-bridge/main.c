@@ -20,7 +20,22 @@
 #include "net/privdrop.h"
 #include "net/sandbox.h"
 
-static const char *const default_users[] = { "www", "www-data", NULL };
+/*
+ * The programs run as a user of their own by default, not as the web
+ * server's www or www-data: a CGI program taken over could otherwise
+ * signal or trace httpd's workers.  Those are used only when named with
+ * -u; a missing default is an error, never a silent fall-back to them.
+ */
+static void
+find_user(const char *name, struct privdrop_user *u)
+{
+	static const char *const none[] = { NULL };
+
+	if (name == NULL && !privdrop_lookup(BRIDGE_USER, u))
+		die(DIE_CONFIG, "user %s: no such user; create it (make setup "
+		    "runs tools/users.sh) or name one with -u", BRIDGE_USER);
+	privdrop_find_user(name != NULL ? name : BRIDGE_USER, none, u);
+}
 
 /* -p / runs without chroot, as slowcgi; default: the user's home. */
 static const char *
@@ -48,7 +63,7 @@ main(int argc, char **argv)
 	progname = "fcgi-bridge";
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	options_parse(&b.opt, argc, argv);
-	privdrop_find_user(b.opt.user, default_users, &user);
+	find_user(b.opt.user, &user);
 	find_socket_user(b.opt.socket_user, &owner);
 	root = chroot_dir(&b.opt, &user);
 	if ((b.conns = calloc(BRIDGE_CONN_MAX, sizeof(*b.conns))) == NULL)

@@ -39,6 +39,10 @@ req_get(struct worker *w)
 	fr->received = 0;
 	fr->stderr_total = fr->stderr_logged = 0;
 	fr->length_left = -1;
+	fr->spool = SPOOL_NONE;
+	fr->spool_mem = NULL;
+	fr->spool_fd = -1;
+	fr->spool_sent = 0;
 	fcgi_parser_init(&fr->parser, FCGI_PARSE_STRICT_PADDING,
 	    FCGI_REQUEST_ID);
 	return fr;
@@ -55,6 +59,7 @@ req_release(struct worker *w, struct conn *c, bool reusable)
 	if (fr->up != NULL)
 		fcgi_up_put(w, fr->up, reusable);
 	fr->up = NULL;
+	fcgi_spool_free(fr);
 	fr->next = w->free_fcgi;
 	w->free_fcgi = fr;
 	c->fcgi = NULL;
@@ -120,7 +125,12 @@ fcgi_fail(struct worker *w, struct conn *c, int status, const char *why)
 void
 fcgi_timeout(struct worker *w, struct conn *c)
 {
-	fcgi_fail(w, c, HTTP_STATUS_GATEWAY_TIMEOUT, "responder timeout");
+	if (c->fcgi != NULL && c->fcgi->spool == SPOOL_FILLING)
+		fcgi_fail(w, c, HTTP_STATUS_REQUEST_TIMEOUT,
+		    "client timeout during the body");
+	else
+		fcgi_fail(w, c, HTTP_STATUS_GATEWAY_TIMEOUT,
+		    "responder timeout");
 	if (c->state == CONN_WRITING)
 		conn_resume(w, c);
 }
@@ -151,9 +161,11 @@ setup_body(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	const struct http_request *r = &w->req;
 
 	fr->chunked = r->chunked;
-	if (fr->chunked)
+	if (fr->chunked) {
+		/* Collected first: the responder gets its length. */
 		http_chunked_init(&fr->ch);
-	else if (r->content_length > 0)
+		fr->spool = SPOOL_FILLING;
+	} else if (r->content_length > 0)
 		fr->body_left = (uint64_t)r->content_length;
 	else {
 		fr->body_done = true;
@@ -188,12 +200,14 @@ fcgi_start(struct worker *w, struct conn *c, const struct httpd_server *loc,
 	fr->head_method = w->req.method == HTTP_METHOD_HEAD;
 	fr->minor = w->req.minor;
 	fr->head_len = c->used;
-	if (!fcgi_params(w, c, fr, loc, rt)) {
+	if (!fcgi_params(w, c, fr, loc, rt, w->req.chunked)) {
 		fcgi_fail(w, c, HTTP_STATUS_HEADERS_TOO_LARGE,
 		    "parameters too large");
 		return;
 	}
 	(void)setup_body(w, c, fr);
+	if (fr->spool == SPOOL_FILLING)
+		return;		/* the responder once the body is whole */
 	if ((fr->up = fcgi_up_get(w, t, c, false)) == NULL) {
 		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY, strerror(errno));
 		return;
@@ -201,8 +215,8 @@ fcgi_start(struct worker *w, struct conn *c, const struct httpd_server *loc,
 }
 
 /* Room for STDIN content in fr->out, after compacting it if need be. */
-static size_t
-stdin_room(struct fcgi_req *fr)
+size_t
+fcgi_stdin_room(struct fcgi_req *fr)
 {
 	size_t room;
 
@@ -238,7 +252,7 @@ move_body(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	char *body = c->in + fr->head_len;
 
 	while (!fr->body_done && c->inlen > fr->head_len &&
-	    (room = stdin_room(fr)) > 0) {
+	    (room = fcgi_stdin_room(fr)) > 0) {
 		avail = c->inlen - fr->head_len;
 		n = avail < room ? avail : room;
 		if (fr->chunked) {
@@ -283,6 +297,8 @@ move_body(struct worker *w, struct conn *c, struct fcgi_req *fr)
 static bool
 client_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 {
+	if (fr->spool == SPOOL_REPLAY)
+		return fcgi_spool_replay(w, c, fr);
 	if (fr->body_done)
 		return true;
 	if ((c->readable || c->tls != NULL) && c->inlen < HTTPD_INBUF &&
@@ -291,6 +307,8 @@ client_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		conn_close(w, c);
 		return false;
 	}
+	if (fr->spool == SPOOL_FILLING)
+		return fcgi_spool_fill(w, c, fr);
 	return move_body(w, c, fr);
 }
 
@@ -300,8 +318,8 @@ responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	struct fcgi_up *u = fr->up;
 	uint64_t before = fr->received;
 
-	if (u->state != UP_BUSY)
-		return true;	/* still connecting */
+	if (u == NULL || u->state != UP_BUSY)
+		return true;	/* a body still collected, or connecting */
 	/*
 	 * A responder may answer without reading the whole body and close:
 	 * the rest is dropped, and what it answered still counts.
@@ -352,6 +370,11 @@ more_to_do(const struct conn *c, const struct fcgi_req *fr)
 	if (u != NULL && u->state == UP_BUSY && u->readable && !fr->eof &&
 	    !fr->ended && fr->ilen < FCGI_IBUF)
 		return true;
+	/* Collecting takes all the client sends; replay waits for room. */
+	if (fr->spool == SPOOL_FILLING)
+		return c->readable && c->tls == NULL && c->inlen < HTTPD_INBUF;
+	if (fr->spool == SPOOL_REPLAY)
+		return !fr->body_done && fr->olen - fr->ooff < FCGI_OBUF / 2;
 	return !fr->body_done && c->readable && c->tls == NULL &&
 	    c->inlen < HTTPD_INBUF && fr->olen - fr->ooff < FCGI_OBUF / 2;
 }

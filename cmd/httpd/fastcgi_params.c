@@ -236,9 +236,16 @@ header_params(const struct http_request *r, struct pbuf *p)
 	}
 }
 
+/*
+ * Room kept for fcgi_params_length: its record (header, padding) with
+ * CONTENT_LENGTH of up to 20 digits, and the empty record after it.
+ */
+enum { LENGTH_RECORD_MAX = 3 * FCGI_HEADER_LEN + 2 + 14 + 20 };
+
 bool
 fcgi_params(struct worker *w, struct conn *c, struct fcgi_req *fr,
-    const struct httpd_server *loc, const struct fcgi_route *rt)
+    const struct httpd_server *loc, const struct fcgi_route *rt,
+    bool length_later)
 {
 	const struct httpd_param *hp;
 	struct pbuf p;
@@ -247,7 +254,8 @@ fcgi_params(struct worker *w, struct conn *c, struct fcgi_req *fr,
 	fr->olen = fcgi_put_begin_request(fr->out, sizeof(fr->out),
 	    FCGI_REQUEST_ID, FCGI_RESPONDER, FCGI_KEEP_CONN);
 	/* Room for the record's header and padding, and two empty records. */
-	room = sizeof(fr->out) - fr->olen - 4 * FCGI_HEADER_LEN;
+	room = sizeof(fr->out) - fr->olen - 4 * FCGI_HEADER_LEN -
+	    (length_later ? LENGTH_RECORD_MAX : 0);
 	p.buf = fr->out + fr->olen + FCGI_HEADER_LEN;
 	p.cap = room < FCGI_CONTENT_MAX ? room : FCGI_CONTENT_MAX;
 	p.len = 0;
@@ -264,8 +272,27 @@ fcgi_params(struct worker *w, struct conn *c, struct fcgi_req *fr,
 	n = fcgi_seal_record(fr->out + fr->olen, sizeof(fr->out) - fr->olen,
 	    FCGI_PARAMS, FCGI_REQUEST_ID, p.len);
 	fr->olen += n;
+	if (length_later)
+		return n > 0;
 	n = fcgi_put_record(fr->out + fr->olen, sizeof(fr->out) - fr->olen,
 	    FCGI_PARAMS, FCGI_REQUEST_ID, NULL, 0);
 	fr->olen += n;
 	return n > 0;
+}
+
+/* The length of a collected body, and the end of the PARAMS stream. */
+void
+fcgi_params_length(struct fcgi_req *fr, uint64_t length)
+{
+	struct pbuf p;
+
+	p.buf = fr->out + fr->olen + FCGI_HEADER_LEN;
+	p.cap = LENGTH_RECORD_MAX - 3 * FCGI_HEADER_LEN;
+	p.len = 0;
+	p.full = false;
+	param_num(&p, "CONTENT_LENGTH", (unsigned long long)length);
+	fr->olen += fcgi_seal_record(fr->out + fr->olen,
+	    sizeof(fr->out) - fr->olen, FCGI_PARAMS, FCGI_REQUEST_ID, p.len);
+	fr->olen += fcgi_put_record(fr->out + fr->olen,
+	    sizeof(fr->out) - fr->olen, FCGI_PARAMS, FCGI_REQUEST_ID, NULL, 0);
 }

@@ -54,6 +54,23 @@ enum {
 	FCGI_REQUEST_ID = 1		/* one request per connection at a time */
 };
 
+/*
+ * A chunked request body is collected before the request goes out, so
+ * that CONTENT_LENGTH can be sent (fastcgi_spool.c): in memory up to
+ * FCGI_SPOOL_MEM, beyond in an unnamed file in FCGI_SPOOL_DIR, a
+ * directory inside the chroot that the parent makes (spooldir.c).
+ */
+enum { FCGI_SPOOL_MEM = 65536 };
+#define FCGI_SPOOL_TMP	"tmp"
+#define FCGI_SPOOL_NAME	"httpd-body"
+#define FCGI_SPOOL_DIR	"/" FCGI_SPOOL_TMP "/" FCGI_SPOOL_NAME
+
+enum fcgi_spool_state {
+	SPOOL_NONE,	/* the body, if any, goes out as it comes */
+	SPOOL_FILLING,	/* a chunked body is being collected */
+	SPOOL_REPLAY	/* collected, its length sent: now as STDIN */
+};
+
 struct conn;
 struct fcgi_up;
 struct worker;
@@ -105,7 +122,12 @@ struct fcgi_req {
 	struct http_chunked	 ch;
 	uint64_t		 body_left;	/* Content-Length still due */
 	uint64_t		 body_total;
-	bool			 body_done;
+	bool			 body_done;	/* STDIN ended in out */
+	/* A chunked body, collected first (fastcgi_spool.c). */
+	enum fcgi_spool_state	 spool;
+	uint8_t			*spool_mem;	/* FCGI_SPOOL_MEM, or NULL */
+	int			 spool_fd;	/* beyond memory, or -1 */
+	uint64_t		 spool_sent;	/* replayed as STDIN */
 	/* From the responder. */
 	uint8_t			 in[FCGI_IBUF];
 	size_t			 ilen;
@@ -147,9 +169,21 @@ void	fcgi_fail(struct worker *, struct conn *, int status,
 	    const char *why);
 
 /* fastcgi_params.c: BEGIN_REQUEST and PARAMS into fr->out; false if
- * they do not fit. */
+ * they do not fit.  With length_later the stream is left open for
+ * fcgi_params_length, which adds CONTENT_LENGTH and ends it. */
 bool	fcgi_params(struct worker *, struct conn *, struct fcgi_req *,
-	    const struct httpd_server *loc, const struct fcgi_route *);
+	    const struct httpd_server *loc, const struct fcgi_route *,
+	    bool length_later);
+void	fcgi_params_length(struct fcgi_req *, uint64_t);
+
+/* fastcgi.c: room for STDIN content in fr->out, compacted if need be */
+size_t	fcgi_stdin_room(struct fcgi_req *);
+
+/* fastcgi_spool.c: collect a chunked body from c->in, then replay it
+ * as STDIN records; false after a failure (already answered). */
+bool	fcgi_spool_fill(struct worker *, struct conn *, struct fcgi_req *);
+bool	fcgi_spool_replay(struct worker *, struct conn *, struct fcgi_req *);
+void	fcgi_spool_free(struct fcgi_req *);
 
 /* fastcgi_resp.c: pass what the responder sent on to the client;
  * false after a failure (already answered). */

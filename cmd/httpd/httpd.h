@@ -89,6 +89,9 @@ void	listen_close_unused(const struct httpd_state *old,
 
 /* logfiles.c */
 bool	logfiles_open(struct httpd_state *);
+
+/* spooldir.c: FCGI_SPOOL_DIR in the chroot, for the workers' user */
+bool	spooldir_setup(struct httpd_state *);
 void	logfiles_close(struct httpd_state *);
 int	logfiles_fd(const struct httpd_state *, const struct httpd_server *,
 	    bool error);

@@ -192,7 +192,8 @@ renew(struct parent *p, bool reread)
 	g->st.user = old->st.user;
 	g->st.verbose = old->st.verbose;
 	if (!sandbox_possible(&g->st) || !listen_setup(&g->st, &old->st) ||
-	    !logfiles_open(&g->st) || !tls_setup(&g->st)) {
+	    !logfiles_open(&g->st) || !spooldir_setup(&g->st) ||
+	    !tls_setup(&g->st)) {
 		warnx_("reload failed, configuration kept: %s", g->st.error);
 		listen_close_new(&g->st, &old->st);
 		logfiles_close(&g->st);
@@ -281,7 +282,8 @@ main(int argc, char **argv)
 	check_chroot(g->st.conf->chroot);
 	if (!sandbox_possible(&g->st))
 		die(DIE_CONFIG, "%s", g->st.error);
-	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st))
+	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st) ||
+	    !spooldir_setup(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
 	if (!tls_setup(&g->st))
 		die(DIE_CONFIG, "%s", g->st.error);

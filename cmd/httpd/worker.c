@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,7 +160,13 @@ worker_main(struct httpd_state *st, int id)
 	accesslog_init(&w);
 	socks.nports = fcgi_target_ports(&w, ports, FCGI_TARGETS_MAX,
 	    &socks.unix_paths);
-	sandbox_worker(st->conf->chroot, &socks, SANDBOX_ABI_KERNEL);
+	w.spool_dirfd = -1;
+	/* Where chunked bodies may go (spooldir.c made it): writable. */
+	if (w.nfcgi_targets > 0 && (w.spool_dirfd = open(FCGI_SPOOL_DIR,
+	    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		die_sys(DIE_SYS, "%s", FCGI_SPOOL_DIR);
+	sandbox_worker(st->conf->chroot, &socks, w.spool_dirfd,
+	    SANDBOX_ABI_KERNEL);
 	update_clock(&w);
 	listeners_poll(&w, true);
 	for (;;) {

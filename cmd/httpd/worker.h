@@ -151,6 +151,7 @@ struct worker {
 	size_t			 fcgi_ups_used;	/* slots ever used */
 	struct fcgi_up		*free_ups;
 	struct fcgi_req		*free_fcgi;
+	int			 spool_dirfd;	/* FCGI_SPOOL_DIR, or -1 */
 };
 
 /* worker.c */

@@ -127,9 +127,24 @@ ruleset_size(int abi)
 	return offsetof(struct ll_ruleset_attr, handled_access_net);
 }
 
+/* Read, write and make files below dirfd (O_TMPFILE makes one). */
+static void
+landlock_writable(int rfd, int dirfd)
+{
+	struct landlock_path_beneath_attr beneath;
+
+	memset(&beneath, 0, sizeof(beneath));
+	beneath.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG;
+	beneath.parent_fd = dirfd;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+	    &beneath, 0) == -1)
+		die_sys(DIE_SYS, "landlock_add_rule (writable directory)");
+}
+
 static void
 landlock_readonly(const char *root, const uint16_t *ports, size_t nports,
-    int abi)
+    int writable_dir, int abi)
 {
 	struct ll_ruleset_attr attr;
 	struct landlock_path_beneath_attr beneath;
@@ -165,6 +180,8 @@ landlock_readonly(const char *root, const uint16_t *ports, size_t nports,
 	    &beneath, 0) == -1)
 		die_sys(DIE_SYS, "landlock_add_rule %s", root);
 	(void)close(dfd);
+	if (writable_dir != -1)
+		landlock_writable(rfd, writable_dir);
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
 		die_sys(DIE_SYS, "landlock_restrict_self");
 	(void)close(rfd);
@@ -244,14 +261,15 @@ seccomp_allow(const int *calls, size_t n, const struct sandbox_sockets *s)
 }
 
 void
-sandbox_worker(const char *root, const struct sandbox_sockets *s, int abi)
+sandbox_worker(const char *root, const struct sandbox_sockets *s,
+    int writable_dir, int abi)
 {
 	char err[256];
 
 	abi = landlock_abi(abi);
 	if (!sandbox_worker_check(s->unix_paths, abi, err, sizeof(err)))
 		die(DIE_CONFIG, "%s", err);
-	landlock_readonly(root, s->ports, s->nports, abi);
+	landlock_readonly(root, s->ports, s->nports, writable_dir, abi);
 	seccomp_allow(worker_syscalls,
 	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), s);
 }

@@ -47,17 +47,24 @@ bool	sandbox_worker_check(bool unix_paths, int abi, char *err,
  * and the stream sockets of s: AF_UNIX only with UNIX socket paths,
  * AF_INET and AF_INET6 only with TCP ports, connected over TCP to
  * exactly those ports (Landlock ABI 4 and later) and never to an
- * abstract UNIX socket made outside the worker (ABI 6).  abi is
- * SANDBOX_ABI_KERNEL, or a lower version to act as an older kernel
- * would (tests).  Dies if sandbox_worker_check() says no.
+ * abstract UNIX socket made outside the worker (ABI 6).  writable_dir,
+ * if not -1, is a directory below which it may also create (unnamed)
+ * files, write and read them.  abi is SANDBOX_ABI_KERNEL, or a lower
+ * version to act as an older kernel would (tests).  Dies if
+ * sandbox_worker_check() says no.
  */
 void	sandbox_worker(const char *root, const struct sandbox_sockets *s,
-	    int abi);
+	    int writable_dir, int abi);
 /*
  * fcgi-bridge and the CGI programs it starts (they inherit it): a
  * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.
  */
 void	sandbox_fcgi_bridge(void);
+/*
+ * A CGI program of fcgi-bridge, after it made its process group: setsid
+ * and setpgid refused, so that its descendants stay in the group.
+ */
+bool	sandbox_fcgi_program(void);
 
 /*
  * checkd's checker (lib/sandbox_checkd.c): chrooted in its state

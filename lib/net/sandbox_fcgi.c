@@ -83,3 +83,25 @@ sandbox_fcgi_bridge(void)
 		die(DIE_SYS, "seccomp_load failed");
 	seccomp_release(ctx);
 }
+
+/*
+ * A CGI program, in the child before execve, once it leads its process
+ * group: a second filter, stacked on the bridge's, that refuses setsid
+ * and setpgid.  Nothing the program starts can then leave the group, so
+ * killing the group kills all of it.  False if the filter cannot be
+ * loaded: the caller must not run the program then.
+ */
+bool
+sandbox_fcgi_program(void)
+{
+	scmp_filter_ctx ctx;
+	bool ok;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return false;
+	ok = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsid),
+	    0) == 0 && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+	    SCMP_SYS(setpgid), 0) == 0 && seccomp_load(ctx) == 0;
+	seccomp_release(ctx);
+	return ok;
+}

@@ -79,7 +79,7 @@ sandboxed(const struct sandbox_sockets *s, int abi, int r[2])
 		(void)close(p[0]);
 		/* Stay quiet: a refusal's message is not a test result. */
 		(void)freopen("/dev/null", "w", stderr);
-		sandbox_worker("/", s, abi);
+		sandbox_worker("/", s, -1, abi);
 		out[0] = try_connect(&abstract_addr, abstract_len);
 		out[1] = try_connect(&path_addr, sizeof(path_addr));
 		(void)write(p[1], out, sizeof(out));
