@@ -57,7 +57,7 @@ conn_local(const struct conn *c, char *addr, size_t size, uint16_t *port)
 
 	addr[0] = '\0';
 	*port = 0;
-	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
+	if (getsockname(c->s.fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
 	sockaddr_text(&ss, addr, size, port);
 }
@@ -85,7 +85,6 @@ release_response(struct worker *w, struct conn *c)
 	c->heap = NULL;
 	c->nsegs = c->seg = 0;
 	c->segoff = 0;
-	c->tls_flushed = false;
 	c->outlen = c->outoff = 0;
 	c->out = NULL;
 	c->segs = NULL;
@@ -107,15 +106,15 @@ conn_close(struct worker *w, struct conn *c)
 	release_response(w, c);
 	bufpool_put(&w->in_pool, c->in);
 	c->in = NULL;
-	if (c->tls != NULL) {
+	if (c->s.tls != NULL) {
 		/* close_notify, if the socket takes it now. */
-		tls_conn_close(c->tls, c->fd, &c->writable);
-		tls_conn_release(c->tls);
-		bufpool_put(&w->tls_pool, c->tls);
-		c->tls = NULL;
+		tls_conn_close(c->s.tls, c->s.fd, &c->s.writable);
+		tls_conn_release(c->s.tls);
+		bufpool_put(&w->tls_pool, c->s.tls);
+		c->s.tls = NULL;
 	}
-	(void)close(c->fd);
-	c->fd = -1;
+	(void)close(c->s.fd);
+	c->s.fd = -1;
 	c->state = CONN_FREE;
 	c->next = w->free_conns;
 	w->free_conns = c;
@@ -132,10 +131,10 @@ peer_text(struct conn *c, const struct sockaddr_storage *ss)
 static bool
 start_tls(struct worker *w, struct conn *c)
 {
-	c->tls = bufpool_get(&w->tls_pool);
-	if (c->tls == NULL)
+	c->s.tls = bufpool_get(&w->tls_pool);
+	if (c->s.tls == NULL)
 		return false;
-	return tls_conn_init(c->tls, listener_tls_server(c->listener));
+	return tls_conn_init(c->s.tls, listener_tls_server(c->listener));
 }
 
 static void
@@ -146,7 +145,7 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 
 	w->nconns++;
 	memset(&c->log, 0, sizeof(c->log));
-	c->fd = fd;
+	stream_open(&c->s, fd);
 	c->listener = l;
 	c->state = CONN_READING;
 	c->inlen = c->used = 0;
@@ -158,9 +157,6 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->last_conf = NULL;
 	c->reqlog = NULL;
 	c->reqlog_len = 0;
-	c->readable = c->writable = false;
-	c->tls = NULL;
-	c->tls_flushed = false;
 	c->fcgi = NULL;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
@@ -203,47 +199,22 @@ conn_accept(struct worker *w, const struct listener *l)
 	}
 }
 
-/* Bytes from the client, through TLS or not; -1 and errno as read(2). */
-static ssize_t
-conn_recv(struct conn *c, char *buf, size_t len)
-{
-	ssize_t n;
-
-	if (c->tls != NULL)
-		return tls_conn_read(c->tls, c->fd, &c->readable,
-		    &c->writable, buf, len);
-	n = read(c->fd, buf, len);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		c->readable = false;
-	return n;
-}
-
 /*
  * Read what the kernel (or the TLS engine) has; false if the connection
- * is finished.  A TLS connection is always tried: the engine may hold
- * plaintext, or need to write before it can read.
+ * is finished.  The stream settles when a read is worth trying.
  */
 static bool
 read_input(struct worker *w, struct conn *c)
 {
-	size_t want;
 	ssize_t n;
 
 	if (c->in == NULL && (c->in = bufpool_get(&w->in_pool)) ==
 	    NULL)
 		return false;
-	while ((c->readable || c->tls != NULL) && c->inlen < HTTPD_INBUF) {
-		want = HTTPD_INBUF - c->inlen;
-		n = conn_recv(c, c->in + c->inlen, want);
+	while (stream_may_read(&c->s) && c->inlen < HTTPD_INBUF) {
+		n = stream_read(&c->s, c->in + c->inlen, HTTPD_INBUF - c->inlen);
 		if (n > 0) {
 			c->inlen += (size_t)n;
-			/*
-			 * Less than asked: the socket is empty now, and new
-			 * bytes will raise a new edge.  Saves a read that
-			 * would only say EAGAIN, once per request.
-			 */
-			if ((size_t)n < want && c->tls == NULL)
-				c->readable = false;
 			continue;
 		}
 		if (n == 0)
@@ -251,8 +222,8 @@ read_input(struct worker *w, struct conn *c)
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			break;
 		if (errno != EINTR) {
-			if (c->tls != NULL && tls_conn_error(c->tls) != NULL)
-				c->done = tls_conn_error(c->tls);
+			if (stream_error(&c->s) != NULL)
+				c->done = stream_error(&c->s);
 			return false;
 		}
 	}
@@ -328,85 +299,36 @@ seg_sent(struct conn *c, size_t n)
 	}
 }
 
-/* Send the head, then each segment; false if the peer is gone. */
+/*
+ * Send the head, then each segment, then (TLS) what the engine holds;
+ * false if the peer is gone.  Each piece but the last says more follows,
+ * so that the kernel sends full segments.
+ */
 static bool
 write_output(struct conn *c)
 {
-	struct seg *s;
+	struct seg *sg;
 	ssize_t n;
-	off_t off;
-	size_t want;
-	int more;
-
-	while (c->writable) {
-		if (c->outoff < c->outlen) {
-			more = c->seg < c->nsegs ? MSG_MORE : 0;
-			n = send(c->fd, c->out + c->outoff,
-			    c->outlen - c->outoff, MSG_NOSIGNAL | more);
-			if (n >= 0)
-				c->outoff += (size_t)n;
-		} else if (c->seg < c->nsegs) {
-			s = &c->segs[c->seg];
-			want = seg_want(c);
-			if (s->mem != NULL)
-				n = send(c->fd, s->mem + c->segoff, want,
-				    MSG_NOSIGNAL | (c->seg + 1 < c->nsegs ?
-				    MSG_MORE : 0));
-			else {
-				off = (off_t)(s->off + c->segoff);
-				n = sendfile(c->fd, c->file, &off, want);
-			}
-			if (n == 0 && s->mem == NULL)
-				return false;	/* the file shrank under us */
-			if (n > 0)
-				seg_sent(c, (size_t)n);
-		} else
-			return true;
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				c->writable = false;
-			else if (errno != EINTR)
-				return false;
-		}
-	}
-	return true;
-}
-
-/* The same through TLS: plaintext into the engine, then sealed. */
-static bool
-write_output_tls(struct conn *c)
-{
-	struct tls_conn *t = c->tls;
-	struct seg *s;
-	ssize_t n;
-	size_t want;
 
 	for (;;) {
 		if (c->outoff < c->outlen) {
-			n = tls_conn_write(t, c->fd, &c->readable,
-			    &c->writable, c->out + c->outoff,
-			    c->outlen - c->outoff);
+			n = stream_write(&c->s, c->out + c->outoff,
+			    c->outlen - c->outoff, c->seg < c->nsegs);
 			if (n > 0)
 				c->outoff += (size_t)n;
 		} else if (c->seg < c->nsegs) {
-			s = &c->segs[c->seg];
-			want = seg_want(c);
-			if (s->mem != NULL)
-				n = tls_conn_write(t, c->fd, &c->readable,
-				    &c->writable, s->mem + c->segoff, want);
-			else
-				n = tls_conn_write_file(t, c->fd,
-				    &c->readable, &c->writable, c->file,
-				    (off_t)(s->off + c->segoff), want);
-			if (n == 0)
+			sg = &c->segs[c->seg];
+			if (sg->mem != NULL)
+				n = stream_write(&c->s, sg->mem + c->segoff,
+				    seg_want(c), c->seg + 1 < c->nsegs);
+			else if ((n = stream_write_file(&c->s, c->file,
+			    (off_t)(sg->off + c->segoff), seg_want(c))) == 0)
 				return false;	/* the file shrank under us */
 			if (n > 0)
 				seg_sent(c, (size_t)n);
-		} else if ((n = tls_conn_flush(t, c->fd, &c->writable)) == 0) {
-			c->tls_flushed = true;
+		} else if ((n = stream_flush(&c->s)) == 0)
 			return true;
-		}
-		if (n == -1 && errno == EAGAIN)
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return true;
 		if (n == -1 && errno != EINTR)
 			return false;
@@ -416,23 +338,21 @@ write_output_tls(struct conn *c)
 bool
 conn_write(struct conn *c)
 {
-	return c->tls != NULL ? write_output_tls(c) : write_output(c);
+	return write_output(c);
 }
 
 static bool
 response_sent(const struct conn *c)
 {
 	return c->outoff == c->outlen && c->seg == c->nsegs &&
-	    (c->tls == NULL || c->tls_flushed);
+	    stream_flushed(&c->s);
 }
 
 /* After an error the client may still be sending: read it to its FIN. */
 static void
 start_linger(struct worker *w, struct conn *c)
 {
-	if (c->tls != NULL)
-		tls_conn_close(c->tls, c->fd, &c->writable);
-	(void)shutdown(c->fd, SHUT_WR);
+	stream_shutdown(&c->s);
 	c->state = CONN_LINGER;
 	c->deadline = w->loop.now + LINGER_MS;
 }
@@ -471,12 +391,12 @@ linger(struct worker *w, struct conn *c)
 	char sink[4096];
 	ssize_t n;
 
-	while ((n = read(c->fd, sink, sizeof(sink))) > 0)
+	while ((n = read(c->s.fd, sink, sizeof(sink))) > 0)
 		;
 	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 		conn_close(w, c);
 	else
-		c->readable = false;
+		c->s.readable = false;
 }
 
 static void
@@ -485,8 +405,7 @@ conn_run(struct worker *w, struct conn *c)
 	for (;;) {
 		switch (c->state) {
 		case CONN_READING:
-			if ((c->readable || c->tls != NULL) &&
-			    !read_input(w, c)) {
+			if (stream_may_read(&c->s) && !read_input(w, c)) {
 				conn_close(w, c);
 				return;
 			}
@@ -495,8 +414,7 @@ conn_run(struct worker *w, struct conn *c)
 				return;
 			break;
 		case CONN_WRITING:
-			if (!(c->tls != NULL ? write_output_tls(c) :
-			    write_output(c))) {
+			if (!write_output(c)) {
 				c->done = "write error";
 				conn_close(w, c);
 				return;
@@ -513,7 +431,7 @@ conn_run(struct worker *w, struct conn *c)
 				return;
 			break;
 		case CONN_LINGER:
-			if (c->readable)
+			if (c->s.readable)
 				linger(w, c);
 			return;
 		case CONN_FREE:
@@ -538,9 +456,9 @@ conn_event(struct worker *w, struct conn *c, uint32_t events)
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
-		c->readable = true;
+		c->s.readable = true;
 	if (events & (EPOLLOUT | EPOLLHUP))
-		c->writable = true;
+		c->s.writable = true;
 	conn_run(w, c);
 }
 
@@ -564,7 +482,7 @@ conn_timeouts(struct worker *w)
 			c->used = c->inlen;
 			begin_response(w, c);
 			resp_error(w, c, HTTP_STATUS_REQUEST_TIMEOUT, NULL);
-			c->writable = true;
+			c->s.writable = true;
 			conn_run(w, c);
 			if (c->state != CONN_FREE)
 				c->deadline = w->loop.now + LINGER_MS;

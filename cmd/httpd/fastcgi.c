@@ -117,9 +117,8 @@ fcgi_fail(struct worker *w, struct conn *c, int status, const char *why)
 	req_release(w, c, false);
 	c->state = CONN_WRITING;
 	c->outlen = c->outoff = 0;
-	c->tls_flushed = false;
 	resp_error(w, c, status, NULL);
-	c->writable = true;
+	c->s.writable = true;
 }
 
 void
@@ -135,24 +134,20 @@ fcgi_timeout(struct worker *w, struct conn *c)
 		conn_resume(w, c);
 }
 
-/* Tell an HTTP/1.1 client that waits for it to send its body. */
+/*
+ * Tell an HTTP/1.1 client that waits for it to send its body.  No
+ * response has begun, so the line goes whole into the socket (or the
+ * engine's empty buffer); what a TLS socket does not take now goes out
+ * before the next read.
+ */
 static void
 send_continue(struct conn *c)
 {
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-	if (c->tls == NULL) {
-		(void)send(c->fd, cont, sizeof(cont) - 1, MSG_NOSIGNAL);
-		return;
-	}
-	/*
-	 * No response has begun, so the engine's buffer is empty and takes
-	 * the whole line; what the socket does not take now goes out
-	 * before the next read.
-	 */
-	if (tls_conn_write(c->tls, c->fd, &c->readable, &c->writable, cont,
-	    sizeof(cont) - 1) == (ssize_t)(sizeof(cont) - 1))
-		(void)tls_conn_flush(c->tls, c->fd, &c->writable);
+	if (stream_write(&c->s, cont, sizeof(cont) - 1, false) ==
+	    (ssize_t)(sizeof(cont) - 1))
+		(void)stream_flush(&c->s);
 }
 
 static bool
@@ -301,7 +296,7 @@ client_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		return fcgi_spool_replay(w, c, fr);
 	if (fr->body_done)
 		return true;
-	if ((c->readable || c->tls != NULL) && c->inlen < HTTPD_INBUF &&
+	if (stream_may_read(&c->s) && c->inlen < HTTPD_INBUF &&
 	    !conn_read_input(w, c)) {
 		c->done = "client closed during the body";
 		conn_close(w, c);
@@ -372,10 +367,10 @@ more_to_do(const struct conn *c, const struct fcgi_req *fr)
 		return true;
 	/* Collecting takes all the client sends; replay waits for room. */
 	if (fr->spool == SPOOL_FILLING)
-		return c->readable && c->tls == NULL && c->inlen < HTTPD_INBUF;
+		return c->s.readable && c->s.tls == NULL && c->inlen < HTTPD_INBUF;
 	if (fr->spool == SPOOL_REPLAY)
 		return !fr->body_done && fr->olen - fr->ooff < FCGI_OBUF / 2;
-	return !fr->body_done && c->readable && c->tls == NULL &&
+	return !fr->body_done && c->s.readable && c->s.tls == NULL &&
 	    c->inlen < HTTPD_INBUF && fr->olen - fr->ooff < FCGI_OBUF / 2;
 }
 
@@ -403,14 +398,14 @@ fcgi_run(struct worker *w, struct conn *c)
 		if (fcgi_resp_pending(w, c, fr) || more_to_do(c, fr))
 			continue;	/* room was made: fill it */
 		/* TLS: what the engine holds is sealed and sent too. */
-		if (c->outoff == c->outlen && c->tls != NULL &&
-		    !c->tls_flushed && !conn_write(c)) {
+		if (c->outoff == c->outlen && !stream_flushed(&c->s) &&
+		    !conn_write(c)) {
 			c->done = "write error";
 			conn_close(w, c);
 			return false;
 		}
 		if (fr->ended && fr->last_chunk && c->outoff == c->outlen &&
-		    (c->tls == NULL || c->tls_flushed))
+		    stream_flushed(&c->s))
 			break;
 		return false;
 	}

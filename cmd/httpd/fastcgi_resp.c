@@ -185,7 +185,6 @@ send_head(struct worker *w, struct conn *c, struct fcgi_req *fr, size_t end)
 		return false;
 	fr->head_sent = true;
 	fr->hoff = end;
-	c->tls_flushed = false;
 	return true;
 }
 
@@ -219,7 +218,6 @@ emit_body(struct conn *c, struct fcgi_req *fr, const void *data, size_t len)
 	if (n == 0)
 		return 0;
 	c->log.bytes += n;
-	c->tls_flushed = false;
 	if (fr->length_left > 0) {
 		fr->length_left -= (int64_t)n;
 		/* A script that sends more than it said: the rest dropped. */
@@ -374,7 +372,6 @@ queue_end(struct worker *w, struct conn *c, struct fcgi_req *fr)
 			return true;
 		memcpy(c->out + c->outlen, "0\r\n\r\n", 5);
 		c->outlen += 5;
-		c->tls_flushed = false;
 	}
 	if (fr->length_left > 0)
 		c->keep_alive = false;	/* the body is short: end it so */

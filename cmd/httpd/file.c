@@ -462,8 +462,7 @@ redirect_slash(struct worker *w, struct conn *c, const char *path,
 }
 
 static void
-serve_directory(struct worker *w, struct conn *c,
-    const struct httpd_server *srv,
+serve_directory(struct worker *w, struct conn *c, const struct httpd_server *srv,
     int rfd, int dfd, const char *path)
 {
 	char index[HTTPD_PATH_MAX + 1];

@@ -108,7 +108,7 @@ worker_conn_slot(struct worker *w)
 	if (w->conns_used == HTTPD_CONNS_MAX)
 		return NULL;
 	c = &w->conns[w->conns_used++];
-	c->fd = -1;
+	c->s.fd = -1;
 	c->file = -1;
 	return c;
 }

@@ -23,6 +23,7 @@
 #include "net/bufpool.h"
 #include "net/evloop.h"
 #include "net/logsink.h"
+#include "net/stream.h"
 
 enum { HTTPD_LOGMAP_MAX = 512 };	/* servers and locations logged */
 
@@ -79,7 +80,7 @@ struct outbuf {
 };
 
 struct conn {
-	int			 fd;
+	struct stream		 s;		/* the client's socket, TLS or not */
 	enum conn_state		 state;
 	const struct listener	*listener;
 	char			 peer[SOCKADDR_TEXT_MAX];	/* numeric address */
@@ -98,17 +99,13 @@ struct conn {
 	int64_t			 deadline;	/* ms, monotonic */
 	unsigned		 nrequests;
 	uint64_t		 id;		/* per worker, for the logs */
-	const char		*done;		/* why it closes,
-	    for the logs */
+	const char		*done;		/* why it closes, for the log */
 	const struct httpd_server *last_conf;	/* of its last request */
 	char			*reqlog;	/* `log style connection` */
 	size_t			 reqlog_len;
 	bool			 keep_alive;
 	bool			 drop;		/* block drop: no answer */
 	const char		*realm;		/* for a 401 */
-	bool			 readable, writable;	/* edge-triggered */
-	struct tls_conn		*tls;		/* NULL: plain text */
-	bool			 tls_flushed;	/* the response is sealed */
 	struct fcgi_req		*fcgi;		/* CONN_FASTCGI only */
 	struct logrec		 log;
 	struct conn		*next;		/* free list */
@@ -184,7 +181,6 @@ void	request_route(struct worker *, struct conn *);
 size_t	vhost_index(const struct listener *, struct http_slice host);
 
 /* response.c */
-
 bool	resp_head(struct worker *, struct conn *, int status);
 bool	resp_header(struct conn *, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

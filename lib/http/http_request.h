@@ -81,8 +81,7 @@ struct http_request {
 	bool			 chunked;
 	bool			 keep_alive;	/* after version and Connection */
 	bool			 expect_continue;
-	size_t			 head_len;	/* bytes of the head,
-	    with CRLFCRLF */
+	size_t			 head_len;	/* bytes of the head, with CRLFCRLF */
 	enum http_status	 status;	/* set on HTTP_PARSE_ERROR */
 	const char		*error;		/* short reason, for the log */
 };

@@ -1,0 +1,109 @@
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "net/stream.h"
+
+void
+stream_open(struct stream *s, int fd)
+{
+	s->fd = fd;
+	s->readable = s->writable = false;
+	s->flushed = false;
+	s->tls = NULL;
+}
+
+ssize_t
+stream_read(struct stream *s, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (s->tls != NULL)
+		return tls_conn_read(s->tls, s->fd, &s->readable, &s->writable,
+		    buf, len);
+	if (!s->readable) {
+		errno = EAGAIN;
+		return -1;
+	}
+	n = read(s->fd, buf, len);
+	if (n > 0 && (size_t)n < len)
+		s->readable = false;	/* emptied: new bytes bring an edge */
+	else if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		s->readable = false;
+	return n;
+}
+
+/* EAGAIN clears writable; other outcomes pass through. */
+static ssize_t
+sent(struct stream *s, ssize_t n)
+{
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		s->writable = false;
+	return n;
+}
+
+ssize_t
+stream_write(struct stream *s, const void *buf, size_t len, bool more)
+{
+	ssize_t n;
+
+	if (s->tls != NULL) {
+		n = tls_conn_write(s->tls, s->fd, &s->readable, &s->writable,
+		    buf, len);
+		if (n > 0)
+			s->flushed = false;
+		return n;
+	}
+	if (!s->writable) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return sent(s, send(s->fd, buf, len, MSG_NOSIGNAL |
+	    (more ? MSG_MORE : 0)));
+}
+
+ssize_t
+stream_write_file(struct stream *s, int file, off_t off, size_t len)
+{
+	ssize_t n;
+
+	if (s->tls != NULL) {
+		n = tls_conn_write_file(s->tls, s->fd, &s->readable,
+		    &s->writable, file, off, len);
+		if (n > 0)
+			s->flushed = false;
+		return n;
+	}
+	if (!s->writable) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return sent(s, sendfile(s->fd, file, &off, len));
+}
+
+int
+stream_flush(struct stream *s)
+{
+	if (s->tls == NULL)
+		return 0;
+	if (tls_conn_flush(s->tls, s->fd, &s->writable) == -1)
+		return -1;
+	s->flushed = true;
+	return 0;
+}
+
+void
+stream_shutdown(struct stream *s)
+{
+	if (s->tls != NULL)
+		tls_conn_close(s->tls, s->fd, &s->writable);
+	(void)shutdown(s->fd, SHUT_WR);
+}
+
+const char *
+stream_error(const struct stream *s)
+{
+	return s->tls != NULL ? tls_conn_error(s->tls) : NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * stream: one end of a connection -- a non-blocking socket, in the clear
+ * or through a TLS engine (lib/tls) -- read and written the same way
+ * whatever it is, so that no caller branches on TLS.
+ *
+ * readable and writable are the caller's edge-triggered bookkeeping: set
+ * them when epoll says so; the stream clears them when the socket would
+ * block.  The read policy is settled here, once: a read in the clear that
+ * returns less than it asked for has emptied the socket, so readable is
+ * cleared at once (new bytes, or the peer's FIN, raise a new edge) and no
+ * read is wasted on EAGAIN.  A TLS stream is always worth a try: its
+ * engine may hold plaintext, or need to write before it can read.
+ */
+#ifndef STREAM_H
+#define STREAM_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tls/tls_server.h"
+
+struct stream {
+	int		 fd;		/* -1: none */
+	bool		 readable, writable;
+	bool		 flushed;	/* TLS: all written is sealed and sent */
+	struct tls_conn	*tls;		/* NULL: in the clear */
+};
+
+/*
+ * A stream over fd, in the clear, waiting for its first edges (register
+ * it edge-triggered: epoll reports what is ready at once).
+ */
+void	stream_open(struct stream *, int fd);
+
+/* Whether a read may bring anything now. */
+static inline bool
+stream_may_read(const struct stream *s)
+{
+	return s->readable || s->tls != NULL;
+}
+
+/*
+ * Plaintext into buf: > 0 bytes, 0 at the end of the stream (the peer's
+ * FIN or close_notify), -1 with errno: EAGAIN (wait for an edge) or a
+ * failure (EPROTO: the TLS engine failed, stream_error says how).
+ */
+ssize_t	stream_read(struct stream *, void *buf, size_t len);
+
+/*
+ * Bytes taken for sending: > 0, or -1 with errno (EAGAIN: wait).  more
+ * says that more follows at once: the kernel may hold a partial segment
+ * back (MSG_MORE), as a bulk transfer needs to fill its segments.
+ */
+ssize_t	stream_write(struct stream *, const void *buf, size_t len,
+	    bool more);
+
+/*
+ * len bytes of file at off: sendfile(2) in the clear, read into the
+ * engine under TLS.  > 0 bytes, 0 if the file ended early, -1 and errno.
+ */
+ssize_t	stream_write_file(struct stream *, int file, off_t off, size_t len);
+
+/*
+ * Under TLS, seal what was written and send it: 0 once it is all out,
+ * -1 and errno (EAGAIN: wait).  In the clear there is nothing to do: 0.
+ */
+int	stream_flush(struct stream *);
+
+/* Everything written has left (in the clear: always). */
+static inline bool
+stream_flushed(const struct stream *s)
+{
+	return s->tls == NULL || s->flushed;
+}
+
+/*
+ * The end of what this side sends: close_notify under TLS (if the
+ * handshake was done and the socket takes it), then a half-close.
+ */
+void	stream_shutdown(struct stream *);
+
+/* Why the stream failed, for the error log; NULL if it did not. */
+const char *stream_error(const struct stream *);
+
+#endif
