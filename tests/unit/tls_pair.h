@@ -21,7 +21,7 @@
 #include "tls/tls_server.h"
 
 /* The test PKI of certs.sh, made in a fresh directory; NULL if not. */
-static const char *
+__attribute__((unused)) static const char *
 pair_certs(void)
 {
 	static char dir[] = "/tmp/tls-unit.XXXXXX";
@@ -34,7 +34,7 @@ pair_certs(void)
 	return system(cmd) == 0 ? dir : NULL;
 }
 
-static void
+__attribute__((unused)) static void
 pair_rmcerts(const char *dir)
 {
 	char cmd[256];
@@ -45,7 +45,7 @@ pair_rmcerts(const char *dir)
 	(void)system(cmd);
 }
 
-static size_t
+__attribute__((unused)) static size_t
 pair_select_first(const void *arg, const char *sni)
 {
 	(void)arg;
@@ -54,7 +54,7 @@ pair_select_first(const void *arg, const char *sni)
 }
 
 /* A server on one chain with signer sg: ciphers, curves, versions. */
-static bool
+__attribute__((unused)) static bool
 pair_server(struct tls_server *srv, const struct tls_chain *ch,
     struct tls_signer sg, const char *ciphers, unsigned versions)
 {
@@ -81,7 +81,7 @@ struct pair_result {
 };
 
 /* One handshake of cl (initialised) with a new connection to srv. */
-static struct pair_result
+__attribute__((unused)) static struct pair_result
 pair_handshake(const struct tls_server *srv, struct tls_client *cl)
 {
 	struct pair_result r = { false, 0, 0, false };
