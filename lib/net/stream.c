@@ -2,6 +2,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "net/stream.h"
@@ -106,4 +107,58 @@ const char *
 stream_error(const struct stream *s)
 {
 	return s->tls != NULL ? tls_conn_error(s->tls) : NULL;
+}
+
+/* What the pipe holds, out to `to`; false on a failure (errno). */
+static bool
+splice_out(struct stream *to, struct splice_pipe *p, size_t *sent)
+{
+	ssize_t n;
+
+	while (p->held > 0 && to->writable) {
+		n = splice(p->fd[0], NULL, to->fd, NULL, p->held,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE);
+		if (n > 0) {
+			p->held -= (size_t)n;
+			*sent += (size_t)n;
+		} else if (n == -1 && (errno == EAGAIN ||
+		    errno == EWOULDBLOCK))
+			to->writable = false;
+		else if (n == -1 && errno != EINTR)
+			return false;
+	}
+	return true;
+}
+
+ssize_t
+stream_splice(struct stream *from, struct stream *to, struct splice_pipe *p,
+    size_t len, bool *eof)
+{
+	size_t sent = 0;
+	ssize_t n;
+
+	*eof = false;
+	if (from->tls != NULL || to->tls != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		if (!splice_out(to, p, &sent))
+			return -1;
+		if (p->held > 0 || !from->readable || len == 0)
+			return (ssize_t)sent;
+		n = splice(from->fd, NULL, p->fd[1], NULL, len,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			p->held += (size_t)n;
+			len -= (size_t)n;
+		} else if (n == 0) {
+			*eof = true;
+			return (ssize_t)sent;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			from->readable = false;
+			return (ssize_t)sent;
+		} else if (errno != EINTR)
+			return -1;
+	}
 }

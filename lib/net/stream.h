@@ -84,4 +84,25 @@ void	stream_shutdown(struct stream *);
 /* Why the stream failed, for the error log; NULL if it did not. */
 const char *stream_error(const struct stream *);
 
+/*
+ * Splicing: bytes moved from one stream to another inside the kernel
+ * (splice(2) through a pipe), for a TCP relay where neither end is TLS
+ * and nothing is filtered.  The pipe is the caller's, one per direction;
+ * held is what it holds, already read from `from` and not yet sent.
+ */
+struct splice_pipe {
+	int	fd[2];		/* from pipe2(O_NONBLOCK | O_CLOEXEC) */
+	size_t	held;
+};
+
+/*
+ * Move bytes until one side would block: what the pipe holds goes to
+ * `to` first, then up to len more are taken from `from`.  Returns the
+ * bytes sent to `to` (>= 0), and sets *eof when `from` has ended and the
+ * pipe is empty; -1 and errno on a failure other than EAGAIN.  Neither
+ * stream may be TLS (EINVAL).
+ */
+ssize_t	stream_splice(struct stream *from, struct stream *to,
+	    struct splice_pipe *, size_t len, bool *eof);
+
 #endif

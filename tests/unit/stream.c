@@ -3,6 +3,7 @@
  * (a short read clears readable, so no read is spent on EAGAIN), writes
  * and file writes, a write that would block, flush, and the half-close.
  * The TLS side is the same calls into lib/tls, tested through httpd.
+ * Splicing between two plain streams, through a pipe.
  */
 #include <sys/socket.h>
 
@@ -15,6 +16,53 @@
 
 #include "net/stream.h"
 #include "tap.h"
+
+/* Two socketpairs: a -> (stream in) ... (stream out) -> b, spliced. */
+static void
+test_splice(void)
+{
+	struct splice_pipe p = { { -1, -1 }, 0 };
+	struct stream in, out;
+	int a[2], b[2];
+	char buf[64];
+	bool eof;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b) == -1 ||
+	    pipe2(p.fd, O_NONBLOCK | O_CLOEXEC) == -1) {
+		ok(0, "splice set-up");
+		return;
+	}
+	stream_open(&in, a[1]);
+	stream_open(&out, b[0]);
+	in.readable = out.writable = true;
+	(void)write(a[0], "spliced", 7);
+	ok(stream_splice(&in, &out, &p, 1 << 16, &eof) == 7 && !eof &&
+	    !in.readable && p.held == 0, "bytes go through, the source empty");
+	ok(read(b[1], buf, sizeof(buf)) == 7 && memcmp(buf, "spliced", 7) == 0,
+	    "and arrive as they were sent");
+	out.writable = false;
+	in.readable = true;
+	(void)write(a[0], "held", 4);
+	ok(stream_splice(&in, &out, &p, 1 << 16, &eof) == 0 && p.held == 4,
+	    "a destination that would block: the pipe holds them");
+	out.writable = true;
+	ok(stream_splice(&in, &out, &p, 1 << 16, &eof) == 4 && p.held == 0,
+	    "and gives them up when it may write");
+	(void)close(a[0]);
+	in.readable = true;
+	ok(stream_splice(&in, &out, &p, 1 << 16, &eof) == 0 && eof,
+	    "the source's end is the splice's end");
+	in.tls = (struct tls_conn *)(void *)&p;	/* any non-NULL: TLS */
+	errno = 0;
+	ok(stream_splice(&in, &out, &p, 1, &eof) == -1 && errno == EINVAL,
+	    "never through a TLS stream");
+	(void)close(a[1]);
+	(void)close(b[0]);
+	(void)close(b[1]);
+	(void)close(p.fd[0]);
+	(void)close(p.fd[1]);
+}
 
 int
 main(void)
@@ -67,5 +115,6 @@ main(void)
 	(void)close(sp[0]);
 	(void)close(sp[1]);
 	(void)close(file);
+	test_splice();
 	return done_testing();
 }
