@@ -119,6 +119,17 @@ big=$(head -c 3000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' \
 is "$big" 413 "a chunked body over max request body: 413"
 is "$(curl -s -H 'Transfer-Encoding: chunked' -d xyz "$URL/cgi/length.cgi")" \
     "3 3" "... and httpd serves on"
+# A client that stops in the middle of a chunked body: 408 at the timeout.
+out=$(perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new("127.0.0.1:$ARGV[0]") or die;
+	print $s "POST /cgi/length.cgi HTTP/1.1\r\nHost: a\r\n",
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nab";
+	alarm 15;
+	local $/;
+	print scalar <$s>;' "$PORT")
+is "$(status_of "$out")" 408 "a chunked body that stops coming: 408"
+is "$(curl -s -H 'Transfer-Encoding: chunked' -d xyz "$URL/cgi/length.cgi")" \
+    "3 3" "... and httpd serves on"
 
 curl -s -o "$T/big" "$URL/cgi/big.cgi"
 is "$(wc -c <"$T/big")" 10485760 "a script that writes 10 MiB"
@@ -223,6 +234,10 @@ out=$(head -c 5000 /dev/zero | curl -s -v --cacert "$T/certs/ca.crt" \
     "https://a.test:$PORT/cgi/count.cgi" 2>&1)
 like "$out" '< HTTP/1.1 100 Continue' "over TLS, Expect: 100-continue is answered"
 like "$out" '^5000$' "... and the body follows"
+out=$(head -c 100000 /dev/zero | curl -s --cacert "$T/certs/ca.crt" \
+    --resolve "a.test:$PORT:127.0.0.1" -H 'Transfer-Encoding: chunked' --max-time 20 \
+    --data-binary @- "https://a.test:$PORT/cgi/length.cgi")
+is "$out" "100000 100000" "over TLS, a chunked body past 64 KiB gets its CONTENT_LENGTH"
 out=$(tls_env)
 like "$out" '^HTTPS=on$' "without a client certificate: HTTPS=on"
 ! printf '%s\n' "$out" | grep -q '^TLS_PEER_VERIFY='

@@ -292,19 +292,32 @@ move_body(struct worker *w, struct conn *c, struct fcgi_req *fr)
 static bool
 client_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 {
+	bool full;
+
 	if (fr->spool == SPOOL_REPLAY)
 		return fcgi_spool_replay(w, c, fr);
-	if (fr->body_done)
-		return true;
-	if (stream_may_read(&c->s) && c->inlen < HTTPD_INBUF &&
-	    !conn_read_input(w, c)) {
-		c->done = "client closed during the body";
-		conn_close(w, c);
-		return false;
-	}
-	if (fr->spool == SPOOL_FILLING)
-		return fcgi_spool_fill(w, c, fr);
-	return move_body(w, c, fr);
+	do {
+		if (fr->body_done)
+			return true;
+		if (stream_may_read(&c->s) && c->inlen < HTTPD_INBUF &&
+		    !conn_read_input(w, c)) {
+			c->done = "client closed during the body";
+			conn_close(w, c);
+			return false;
+		}
+		if (fr->spool != SPOOL_FILLING)
+			return move_body(w, c, fr);
+		/*
+		 * A read that filled c->in may have left bytes behind, in
+		 * the TLS engine where no event tells of them, and no
+		 * responder's event comes while the body is collected:
+		 * read again once these are decoded.
+		 */
+		full = c->inlen == HTTPD_INBUF;
+		if (!fcgi_spool_fill(w, c, fr))
+			return false;
+	} while (full && fr->spool == SPOOL_FILLING);
+	return true;
 }
 
 static bool

@@ -128,6 +128,10 @@ fcgi_spool_fill(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		fr->body_total += len;
 		memmove(body, body + used, avail - used);
 		c->inlen -= used;
+		/* A client still sending is not idle. */
+		if (used > 0)
+			c->deadline = w->loop.now +
+			    c->log.server->connection.timeout * 1000;
 	}
 	return res == HTTP_CHUNKED_MORE || spool_done(w, c, fr);
 }
