@@ -57,7 +57,7 @@ req_release(struct worker *w, struct conn *c, bool reusable)
 	if (fr == NULL)
 		return;
 	if (fr->up != NULL)
-		fcgi_up_put(w, fr->up, reusable);
+		upstream_put(&w->fcgi_pool, fr->up, reusable);
 	fr->up = NULL;
 	fcgi_spool_free(fr);
 	fr->next = w->free_fcgi;
@@ -84,12 +84,12 @@ retry(struct worker *w, struct conn *c)
 	if (fr->up == NULL || !fr->up->reused || fr->received > 0 ||
 	    !fr->rewindable)
 		return false;
-	fcgi_up_put(w, fr->up, false);
+	upstream_put(&w->fcgi_pool, fr->up, false);
 	fr->ooff = 0;
 	fcgi_parser_init(&fr->parser, FCGI_PARSE_STRICT_PADDING,
 	    FCGI_REQUEST_ID);
 	fr->eof = false;
-	fr->up = fcgi_up_get(w, fr->target, c, true);
+	fr->up = upstream_get(&w->fcgi_pool, &fr->target->up, c, true);
 	return fr->up != NULL;
 }
 
@@ -203,7 +203,8 @@ fcgi_start(struct worker *w, struct conn *c, const struct httpd_server *loc,
 	(void)setup_body(w, c, fr);
 	if (fr->spool == SPOOL_FILLING)
 		return;		/* the responder once the body is whole */
-	if ((fr->up = fcgi_up_get(w, t, c, false)) == NULL) {
+	if ((fr->up = upstream_get(&w->fcgi_pool, &t->up, c, false)) ==
+	    NULL) {
 		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY, strerror(errno));
 		return;
 	}
@@ -323,16 +324,17 @@ client_input(struct worker *w, struct conn *c, struct fcgi_req *fr)
 static bool
 responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 {
-	struct fcgi_up *u = fr->up;
-	uint64_t before = fr->received;
+	struct upstream_conn *u = fr->up;
+	size_t before = fr->ilen;
+	bool read_ok;
 
-	if (u == NULL || u->state != UP_BUSY)
+	if (u == NULL || u->state != UPSTREAM_BUSY)
 		return true;	/* a body still collected, or connecting */
 	/*
 	 * A responder may answer without reading the whole body and close:
 	 * the rest is dropped, and what it answered still counts.
 	 */
-	if (!fcgi_up_write(u, fr)) {
+	if (!upstream_send(u, fr->out, fr->olen, &fr->ooff)) {
 		if (errno != EPIPE && errno != ECONNRESET) {
 			fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
 			    strerror(errno));
@@ -343,7 +345,9 @@ responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		fr->eof = true;
 	}
 	/* A reset after the answer: the answer still counts (parsed next). */
-	if (!fcgi_up_read(u, fr)) {
+	read_ok = upstream_recv(u, fr->in, FCGI_IBUF, &fr->ilen, &fr->eof);
+	fr->received += fr->ilen - before;
+	if (!read_ok) {
 		if (errno != ECONNRESET) {
 			fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY,
 			    strerror(errno));
@@ -352,7 +356,7 @@ responder_io(struct worker *w, struct conn *c, struct fcgi_req *fr)
 		fr->eof = true;
 		u->readable = false;
 	}
-	if (fr->received != before)
+	if (fr->ilen != before)
 		c->deadline = w->loop.now +
 		    c->log.server->connection.timeout * 1000;
 	return true;
@@ -373,10 +377,10 @@ reusable(const struct fcgi_req *fr)
 static bool
 more_to_do(const struct conn *c, const struct fcgi_req *fr)
 {
-	const struct fcgi_up *u = fr->up;
+	const struct upstream_conn *u = fr->up;
 
-	if (u != NULL && u->state == UP_BUSY && u->readable && !fr->eof &&
-	    !fr->ended && fr->ilen < FCGI_IBUF)
+	if (u != NULL && u->state == UPSTREAM_BUSY && u->readable &&
+	    !fr->eof && !fr->ended && fr->ilen < FCGI_IBUF)
 		return true;
 	/* Collecting takes all the client sends; replay waits for room. */
 	if (fr->spool == SPOOL_FILLING)

@@ -81,7 +81,8 @@ spool_done(struct worker *w, struct conn *c, struct fcgi_req *fr)
 	fcgi_params_length(fr, fr->body_total);
 	fr->spool = SPOOL_REPLAY;
 	fr->spool_sent = 0;
-	if ((fr->up = fcgi_up_get(w, fr->target, c, false)) == NULL) {
+	if ((fr->up = upstream_get(&w->fcgi_pool, &fr->target->up, c,
+	    false)) == NULL) {
 		fcgi_fail(w, c, HTTP_STATUS_BAD_GATEWAY, strerror(errno));
 		return false;
 	}

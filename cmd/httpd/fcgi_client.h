@@ -4,9 +4,9 @@
  *
  * A request for a FastCGI location gets a struct fcgi_req from the
  * worker's free list (its buffers: the records for the responder, the
- * bytes from it, the CGI header) and a responder connection (struct
- * fcgi_up): an idle one kept from an earlier request on the same socket
- * (FCGI_KEEP_CONN), else a new non-blocking one.  Each responder
+ * bytes from it, the CGI header) and a responder connection
+ * (lib/net/upstream.h): an idle one kept from an earlier request on the
+ * same socket (FCGI_KEEP_CONN), else a new non-blocking one.  Each responder
  * connection is in the worker's epoll with a tag of its own
  * (WORKER_TAG_FCGI and its slot), so a worker has as many requests in
  * flight as it has clients.
@@ -18,12 +18,10 @@
  *
  * Files: fastcgi.c (a request's life), fastcgi_params.c (PARAMS),
  * fastcgi_resp.c (the CGI header and the body to the client),
- * fastcgi_up.c (sockets, connections, the pool).
+ * fastcgi_up.c (the configured sockets, their connections' events).
  */
 #ifndef FCGI_CLIENT_H
 #define FCGI_CLIENT_H
-
-#include <sys/socket.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +31,7 @@
 #include "http/fastcgi.h"
 #include "http/http_chunked.h"
 #include "http/http_request.h"
+#include "net/upstream.h"
 
 enum {
 	FCGI_TARGETS_MAX = 32,		/* distinct sockets in a configuration */
@@ -72,7 +71,6 @@ enum fcgi_spool_state {
 };
 
 struct conn;
-struct fcgi_up;
 struct worker;
 
 /* One socket of the configuration, resolved before the chroot. */
@@ -80,24 +78,7 @@ struct fcgi_target {
 	bool			 tcp;
 	const char		*socket;	/* path, or host */
 	uint16_t		 port;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;		/* 0: unusable */
-	struct fcgi_up		*idle;		/* kept connections */
-	unsigned		 nidle;
-};
-
-enum fcgi_up_state { UP_FREE, UP_CONNECTING, UP_BUSY, UP_IDLE };
-
-/* A connection to a responder. */
-struct fcgi_up {
-	int			 fd;
-	enum fcgi_up_state	 state;
-	struct fcgi_target	*target;
-	struct conn		*c;		/* served, while busy */
-	bool			 readable, writable;	/* edge-triggered */
-	bool			 reused;	/* kept from an earlier request */
-	int64_t			 idle_since;	/* ms, while idle */
-	struct fcgi_up		*next;		/* idle or free list */
+	struct upstream_target	 up;		/* its address, idle list */
 };
 
 struct fcgi_field {
@@ -106,7 +87,7 @@ struct fcgi_field {
 
 /* One request in flight to a responder. */
 struct fcgi_req {
-	struct fcgi_up		*up;
+	struct upstream_conn	*up;		/* its owner is the conn */
 	struct fcgi_target	*target;
 	struct fcgi_parser	 parser;
 	bool			 head_method;	/* HEAD: no body to the client */
@@ -190,7 +171,8 @@ void	fcgi_spool_free(struct fcgi_req *);
 bool	fcgi_resp_input(struct worker *, struct conn *, struct fcgi_req *);
 bool	fcgi_resp_pending(struct worker *, struct conn *, struct fcgi_req *);
 
-/* fastcgi_up.c */
+/* fastcgi_up.c: the targets and the pool of responder connections
+ * (lib/net/upstream), whose functions the rest calls directly. */
 void	fcgi_targets_init(struct worker *);
 struct fcgi_target *fcgi_target_find(struct worker *,
 	    const struct httpd_fastcgi *);
@@ -202,15 +184,7 @@ size_t	fcgi_target_ports(const struct worker *, uint16_t *, size_t,
 	    bool *unix_paths);
 /* Close the connections idle for longer than FCGI_IDLE_MS. */
 void	fcgi_up_expire(struct worker *);
-/* A connection for c: an idle one, or a new one; NULL and errno. */
-struct fcgi_up *fcgi_up_get(struct worker *, struct fcgi_target *,
-	    struct conn *, bool fresh);
-/* Done with it: kept for the next request if reusable, else closed. */
-void	fcgi_up_put(struct worker *, struct fcgi_up *, bool reusable);
-void	fcgi_up_event(struct worker *, struct fcgi_up *, uint32_t events);
-/* Send what is queued; false on an error (errno). */
-bool	fcgi_up_write(struct fcgi_up *, struct fcgi_req *);
-/* Read what fits; false on an error (errno). */
-bool	fcgi_up_read(struct fcgi_up *, struct fcgi_req *);
+/* An event on the connection of pool slot i. */
+void	fcgi_up_event(struct worker *, uint32_t i, uint32_t events);
 
 #endif

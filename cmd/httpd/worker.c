@@ -88,6 +88,7 @@ read_signals(struct worker *w, int64_t *drain_deadline)
 			if (!w->loop.accept_paused)
 				listeners_poll(w, false);
 			w->draining = true;
+			w->fcgi_pool.draining = true;
 			*drain_deadline = w->loop.now +
 			    HTTPD_DRAIN_SECONDS * 1000;
 			conn_drain_idle(w);
@@ -130,7 +131,7 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 		read_signals(w, drain);
 		break;
 	case WORKER_TAG_FCGI:
-		fcgi_up_event(w, &w->fcgi_ups[i], ev->events);
+		fcgi_up_event(w, i, ev->events);
 		break;
 	default:
 		break;

@@ -144,9 +144,8 @@ struct worker {
 	struct logsink		 log;		/* access and error lines */
 	struct fcgi_target	 fcgi_targets[FCGI_TARGETS_MAX];
 	size_t			 nfcgi_targets;
-	struct fcgi_up		 fcgi_ups[FCGI_UPS_MAX];
-	size_t			 fcgi_ups_used;	/* slots ever used */
-	struct fcgi_up		*free_ups;
+	struct upstream_conn	 fcgi_ups[FCGI_UPS_MAX];
+	struct upstream_pool	 fcgi_pool;	/* of fcgi_ups */
 	struct fcgi_req		*free_fcgi;
 	int			 spool_dirfd;	/* FCGI_SPOOL_DIR, or -1 */
 };
