@@ -217,8 +217,9 @@ read_input(struct worker *w, struct conn *c)
 			c->inlen += (size_t)n;
 			continue;
 		}
+		/* The end: what came before it is still served. */
 		if (n == 0)
-			return false;
+			return c->inlen > 0;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			break;
 		if (errno != EINTR) {
@@ -455,10 +456,7 @@ conn_event(struct worker *w, struct conn *c, uint32_t events)
 		conn_close(w, c);
 		return;
 	}
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
-		c->s.readable = true;
-	if (events & (EPOLLOUT | EPOLLHUP))
-		c->s.writable = true;
+	stream_event(&c->s, events);
 	conn_run(w, c);
 }
 

@@ -1,3 +1,4 @@
+#include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -12,8 +13,19 @@ stream_open(struct stream *s, int fd)
 {
 	s->fd = fd;
 	s->readable = s->writable = false;
-	s->flushed = false;
+	s->flushed = s->peer_closed = false;
 	s->tls = NULL;
+}
+
+void
+stream_event(struct stream *s, uint32_t events)
+{
+	if (events & (EPOLLRDHUP | EPOLLHUP))
+		s->peer_closed = true;
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
+		s->readable = true;
+	if (events & (EPOLLOUT | EPOLLHUP))
+		s->writable = true;
 }
 
 ssize_t
@@ -29,7 +41,7 @@ stream_read(struct stream *s, void *buf, size_t len)
 		return -1;
 	}
 	n = read(s->fd, buf, len);
-	if (n > 0 && (size_t)n < len)
+	if (n > 0 && (size_t)n < len && !s->peer_closed)
 		s->readable = false;	/* emptied: new bytes bring an edge */
 	else if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		s->readable = false;

@@ -3,13 +3,15 @@
  * or through a TLS engine (lib/tls) -- read and written the same way
  * whatever it is, so that no caller branches on TLS.
  *
- * readable and writable are the caller's edge-triggered bookkeeping: set
- * them when epoll says so; the stream clears them when the socket would
+ * readable and writable are edge-triggered bookkeeping: stream_event sets
+ * them from what epoll says; the stream clears them when the socket would
  * block.  The read policy is settled here, once: a read in the clear that
  * returns less than it asked for has emptied the socket, so readable is
- * cleared at once (new bytes, or the peer's FIN, raise a new edge) and no
- * read is wasted on EAGAIN.  A TLS stream is always worth a try: its
- * engine may hold plaintext, or need to write before it can read.
+ * cleared at once (new bytes raise a new edge) and no read is wasted on
+ * EAGAIN -- unless the peer's FIN was announced (EPOLLRDHUP): a FIN that
+ * came with the last bytes raises no edge of its own, so reading goes on
+ * until it reads the end.  A TLS stream is always worth a try: its engine
+ * may hold plaintext, or need to write before it can read.
  */
 #ifndef STREAM_H
 #define STREAM_H
@@ -18,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tls/tls_server.h"
 
@@ -25,6 +28,7 @@ struct stream {
 	int		 fd;		/* -1: none */
 	bool		 readable, writable;
 	bool		 flushed;	/* TLS: all written is sealed and sent */
+	bool		 peer_closed;	/* the FIN was announced: read to it */
 	struct tls_conn	*tls;		/* NULL: in the clear */
 };
 
@@ -33,6 +37,9 @@ struct stream {
  * it edge-triggered: epoll reports what is ready at once).
  */
 void	stream_open(struct stream *, int fd);
+
+/* What an epoll event says of the stream's socket. */
+void	stream_event(struct stream *, uint32_t events);
 
 /* Whether a read may bring anything now. */
 static inline bool

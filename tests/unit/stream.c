@@ -5,6 +5,7 @@
  * The TLS side is the same calls into lib/tls, tested through httpd.
  * Splicing between two plain streams, through a pipe.
  */
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -112,6 +113,19 @@ main(void)
 	    stream_read(&s, buf, sizeof(buf)) == 4,
 	    "and may still send: a half-close");
 	ok(stream_error(&s) == NULL, "no TLS, no TLS error");
+
+	/* Bytes and the FIN in one edge: read on to the end. */
+	(void)close(sp[0]);
+	(void)close(sp[1]);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sp) == -1)
+		return 1;
+	stream_open(&s, sp[1]);
+	(void)write(sp[0], "last", 4);
+	(void)shutdown(sp[0], SHUT_WR);
+	stream_event(&s, EPOLLIN | EPOLLRDHUP);
+	ok(stream_read(&s, buf, sizeof(buf)) == 4 && s.readable,
+	    "the FIN announced: a short read does not end the reading");
+	ok(stream_read(&s, buf, sizeof(buf)) == 0, "which reads the end");
 	(void)close(sp[0]);
 	(void)close(sp[1]);
 	(void)close(file);
