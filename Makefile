@@ -31,7 +31,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=bin/unit/%)
 MAN5	 = $(wildcard doc/*.5)
 MAN8	 = $(wildcard doc/*.8)
 
-.PHONY: all layers setup check test unit analyse lint-man fuzz run install clean
+.PHONY: all layers setup bench-deps check test unit analyse lint-man fuzz run install clean
 .SUFFIXES:
 .SECONDARY:
 
@@ -44,6 +44,12 @@ layers:
 
 setup:
 	sh tools/setup.sh
+
+# What bench/ compares against and measures with (not needed by check).
+bench-deps: setup
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends wrk nginx linux-perf
 
 # An object depends on every header of lib/ and of its own directory.
 bin/obj/%.o: %.c $(LIB_H) $(wildcard cmd/*/*.h)
