@@ -18,9 +18,12 @@
 #include "http/http_request.h"
 #include "net/privdrop.h"
 #include "tls/tls_cache.h"
+#include "tls/tls_site.h"
 
 enum {
 	HTTPD_LISTENERS_MAX = 64,
+	/* Servers on one address and port; a TLS socket's hosts as many. */
+	HTTPD_SOCKET_SERVERS_MAX = TLS_SITE_HOSTS_MAX,
 	HTTPD_LOGFILES_MAX = 64,
 	/*
 	 * Connection slots per worker.  OpenBSD allows 1024 clients; idle
@@ -48,7 +51,7 @@ struct listener {
 	socklen_t		 sslen;
 	bool			 tls;
 	struct listener_tls	*tlsctx;	/* keys etc., tlssetup.c */
-	const struct httpd_server *servers[32];
+	const struct httpd_server *servers[HTTPD_SOCKET_SERVERS_MAX];
 	size_t			 nservers;
 };
 
