@@ -211,8 +211,8 @@ accesslog_write(struct worker *w, struct conn *c)
 	e.client_addr = c->peer;
 	e.remote_user = c->log.user[0] != '\0' ? c->log.user : NULL;
 	/* A verified client certificate names the user when no login does. */
-	if (e.remote_user == NULL && c->s.tls != NULL && c->s.tls->peer_verified)
-		e.remote_user = c->s.tls->peer_subject;
+	if (e.remote_user == NULL && c->tls != NULL && c->tls->peer_verified)
+		e.remote_user = c->tls->peer_subject;
 	e.time = w->now;
 	e.gmtoff = w->gmtoff;
 	e.method = c->log.method.len < sizeof(method) ?

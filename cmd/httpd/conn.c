@@ -106,12 +106,12 @@ conn_close(struct worker *w, struct conn *c)
 	release_response(w, c);
 	bufpool_put(&w->in_pool, c->in);
 	c->in = NULL;
-	if (c->s.tls != NULL) {
+	if (c->tls != NULL) {
 		/* close_notify, if the socket takes it now. */
-		tls_conn_close(c->s.tls, c->s.fd, &c->s.writable);
-		tls_conn_release(c->s.tls);
-		bufpool_put(&w->tls_pool, c->s.tls);
-		c->s.tls = NULL;
+		stream_close_notify(&c->s);
+		tls_conn_release(c->tls);
+		bufpool_put(&w->tls_pool, c->tls);
+		c->tls = NULL;
 	}
 	(void)close(c->s.fd);
 	c->s.fd = -1;
@@ -131,10 +131,11 @@ peer_text(struct conn *c, const struct sockaddr_storage *ss)
 static bool
 start_tls(struct worker *w, struct conn *c)
 {
-	c->s.tls = bufpool_get(&w->tls_pool);
-	if (c->s.tls == NULL)
+	if ((c->tls = bufpool_get(&w->tls_pool)) == NULL ||
+	    !tls_conn_init(c->tls, listener_tls_server(c->listener)))
 		return false;
-	return tls_conn_init(c->s.tls, listener_tls_server(c->listener));
+	stream_start_tls(&c->s, tls_conn_end(c->tls));
+	return true;
 }
 
 static void
@@ -158,6 +159,7 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->reqlog = NULL;
 	c->reqlog_len = 0;
 	c->fcgi = NULL;
+	c->tls = NULL;
 	peer_text(c, ss);
 	/* Headers and small bodies go out at once, never held by Nagle. */
 	if (default_server(c)->tcp.nodelay != 0)

@@ -163,9 +163,9 @@ server_params(struct conn *c, struct pbuf *p)
 	param_num(p, "REMOTE_PORT", c->peer_port);
 	if (c->listener->tls)
 		param(p, "HTTPS", "on");
-	if (c->s.tls != NULL && c->s.tls->peer_verified) {
+	if (c->tls != NULL && c->tls->peer_verified) {
 		param(p, "TLS_PEER_VERIFY", "ca");
-		param(p, "TLS_PEER_SUBJECT", c->s.tls->peer_subject);
+		param(p, "TLS_PEER_SUBJECT", c->tls->peer_subject);
 	}
 }
 

@@ -128,9 +128,9 @@ misdirected(const struct conn *c, size_t vhost)
 {
 	const struct listener *l = c->listener;
 
-	if (c->s.tls == NULL || c->s.tls->vhost == vhost)
+	if (c->tls == NULL || c->tls->vhost == vhost)
 		return false;
-	return l->servers[c->s.tls->vhost]->tls.client_ca != NULL ||
+	return l->servers[c->tls->vhost]->tls.client_ca != NULL ||
 	    l->servers[vhost]->tls.client_ca != NULL;
 }
 
@@ -365,13 +365,13 @@ request_route(struct worker *w, struct conn *c)
 	rt.host_field = r->form == HTTP_TARGET_ABSOLUTE ? r->authority :
 	    r->host;
 	/* Without Host (HTTP/1.0), the name asked in the handshake. */
-	if (rt.host.len == 0 && c->s.tls != NULL)
-		vhost = c->s.tls->vhost;
+	if (rt.host.len == 0 && c->tls != NULL)
+		vhost = c->tls->vhost;
 	else
 		vhost = vhost_index(c->listener, rt.host);
 	/* Refused, it is logged for the server the handshake chose. */
 	if ((wrong_host = misdirected(c, vhost)))
-		vhost = c->s.tls->vhost;
+		vhost = c->tls->vhost;
 	srv = c->listener->servers[vhost];
 	c->log.server = srv;
 	c->log.conf = srv;

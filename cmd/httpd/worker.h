@@ -81,6 +81,7 @@ struct outbuf {
 
 struct conn {
 	struct stream		 s;		/* the client's socket, TLS or not */
+	struct tls_conn		*tls;		/* its server engine, or NULL */
 	enum conn_state		 state;
 	const struct listener	*listener;
 	char			 peer[SOCKADDR_TEXT_MAX];	/* numeric address */

@@ -14,7 +14,14 @@ stream_open(struct stream *s, int fd)
 	s->fd = fd;
 	s->readable = s->writable = false;
 	s->flushed = s->peer_closed = false;
-	s->tls = NULL;
+	s->tls.eng = NULL;
+}
+
+void
+stream_start_tls(struct stream *s, struct tls_end t)
+{
+	s->tls = t;
+	s->flushed = false;
 }
 
 void
@@ -33,8 +40,8 @@ stream_read(struct stream *s, void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (s->tls != NULL)
-		return tls_conn_read(s->tls, s->fd, &s->readable, &s->writable,
+	if (s->tls.eng != NULL)
+		return tls_end_read(&s->tls, s->fd, &s->readable, &s->writable,
 		    buf, len);
 	if (!s->readable) {
 		errno = EAGAIN;
@@ -62,8 +69,8 @@ stream_write(struct stream *s, const void *buf, size_t len, bool more)
 {
 	ssize_t n;
 
-	if (s->tls != NULL) {
-		n = tls_conn_write(s->tls, s->fd, &s->readable, &s->writable,
+	if (s->tls.eng != NULL) {
+		n = tls_end_write(&s->tls, s->fd, &s->readable, &s->writable,
 		    buf, len);
 		if (n > 0)
 			s->flushed = false;
@@ -82,8 +89,8 @@ stream_write_file(struct stream *s, int file, off_t off, size_t len)
 {
 	ssize_t n;
 
-	if (s->tls != NULL) {
-		n = tls_conn_write_file(s->tls, s->fd, &s->readable,
+	if (s->tls.eng != NULL) {
+		n = tls_end_write_file(&s->tls, s->fd, &s->readable,
 		    &s->writable, file, off, len);
 		if (n > 0)
 			s->flushed = false;
@@ -99,26 +106,32 @@ stream_write_file(struct stream *s, int file, off_t off, size_t len)
 int
 stream_flush(struct stream *s)
 {
-	if (s->tls == NULL)
+	if (s->tls.eng == NULL)
 		return 0;
-	if (tls_conn_flush(s->tls, s->fd, &s->writable) == -1)
+	if (tls_end_flush(&s->tls, s->fd, &s->writable) == -1)
 		return -1;
 	s->flushed = true;
 	return 0;
 }
 
 void
+stream_close_notify(struct stream *s)
+{
+	if (s->tls.eng != NULL)
+		tls_end_close(&s->tls, s->fd, &s->writable);
+}
+
+void
 stream_shutdown(struct stream *s)
 {
-	if (s->tls != NULL)
-		tls_conn_close(s->tls, s->fd, &s->writable);
+	stream_close_notify(s);
 	(void)shutdown(s->fd, SHUT_WR);
 }
 
 const char *
 stream_error(const struct stream *s)
 {
-	return s->tls != NULL ? tls_conn_error(s->tls) : NULL;
+	return s->tls.eng != NULL ? tls_end_error(&s->tls) : NULL;
 }
 
 /* What the pipe holds, out to `to`; false on a failure (errno). */
@@ -150,7 +163,7 @@ stream_splice(struct stream *from, struct stream *to, struct splice_pipe *p,
 	ssize_t n;
 
 	*eof = false;
-	if (from->tls != NULL || to->tls != NULL) {
+	if (from->tls.eng != NULL || to->tls.eng != NULL) {
 		errno = EINVAL;
 		return -1;
 	}

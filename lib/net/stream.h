@@ -22,14 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tls/tls_server.h"
+#include "tls/tls_end.h"
 
 struct stream {
 	int		 fd;		/* -1: none */
 	bool		 readable, writable;
 	bool		 flushed;	/* TLS: all written is sealed and sent */
 	bool		 peer_closed;	/* the FIN was announced: read to it */
-	struct tls_conn	*tls;		/* NULL: in the clear */
+	struct tls_end	 tls;		/* tls.eng NULL: in the clear */
 };
 
 /*
@@ -38,6 +38,19 @@ struct stream {
  */
 void	stream_open(struct stream *, int fd);
 
+/*
+ * From now on through the TLS end t (tls_conn_end, tls_client_end),
+ * whose engine the caller owns and keeps alive as long as the stream.
+ */
+void	stream_start_tls(struct stream *, struct tls_end t);
+
+/* Whether the stream goes through TLS. */
+static inline bool
+stream_is_tls(const struct stream *s)
+{
+	return s->tls.eng != NULL;
+}
+
 /* What an epoll event says of the stream's socket. */
 void	stream_event(struct stream *, uint32_t events);
 
@@ -45,7 +58,7 @@ void	stream_event(struct stream *, uint32_t events);
 static inline bool
 stream_may_read(const struct stream *s)
 {
-	return s->readable || s->tls != NULL;
+	return s->readable || s->tls.eng != NULL;
 }
 
 /*
@@ -79,7 +92,7 @@ int	stream_flush(struct stream *);
 static inline bool
 stream_flushed(const struct stream *s)
 {
-	return s->tls == NULL || s->flushed;
+	return s->tls.eng == NULL || s->flushed;
 }
 
 /*
@@ -87,6 +100,8 @@ stream_flushed(const struct stream *s)
  * handshake was done and the socket takes it), then a half-close.
  */
 void	stream_shutdown(struct stream *);
+/* close_notify only, before the socket is closed (nothing in the clear). */
+void	stream_close_notify(struct stream *);
 
 /* Why the stream failed, for the error log; NULL if it did not. */
 const char *stream_error(const struct stream *);

@@ -229,6 +229,20 @@ tls_client_pump(struct tls_client *t, int fd)
 	}
 }
 
+static int
+client_recv(void *arg, int fd, bool *readable)
+{
+	return tls_io_recv(arg, fd, readable);
+}
+
+struct tls_end
+tls_client_end(struct tls_client *t)
+{
+	struct tls_end e = { &t->cc.eng, client_recv, &t->cc.eng };
+
+	return e;
+}
+
 unsigned
 tls_client_events(const struct tls_client *t)
 {

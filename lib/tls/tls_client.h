@@ -31,6 +31,7 @@
 #include <bearssl.h>
 
 #include "conf/tls_params.h"
+#include "tls/tls_end.h"
 #include "tls/tls_impl.h"
 #include "tls/tls_keys.h"
 
@@ -98,6 +99,12 @@ bool	tls_client_resumed(const struct tls_client *t);
  * progress (EAGAIN, or plaintext waiting for the caller).
  */
 enum tls_client_io tls_client_pump(struct tls_client *t, int fd);
+
+/*
+ * The client as a TLS end (tls_end.h): read, written and flushed through
+ * a stream like any socket, the handshake done on the way.
+ */
+struct tls_end	tls_client_end(struct tls_client *t);
 
 /* EPOLLIN/EPOLLOUT the engine waits for on the socket. */
 unsigned	tls_client_events(const struct tls_client *t);

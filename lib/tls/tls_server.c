@@ -482,189 +482,59 @@ recv_step(struct tls_conn *t, int fd, bool *readable)
 	return tls_io_recv(&t->sc.eng, fd, readable);
 }
 
-/* The engine closed: cleanly (0) or not (-1, EPROTO). */
-static ssize_t
-closed(const struct tls_conn *t)
+static int
+server_recv(void *arg, int fd, bool *readable)
 {
-	if (br_ssl_engine_last_error(&t->sc.eng) == BR_ERR_OK)
-		return 0;
-	errno = EPROTO;
-	return -1;
+	return recv_step(arg, fd, readable);
+}
+
+struct tls_end
+tls_conn_end(struct tls_conn *t)
+{
+	struct tls_end e = { &t->sc.eng, server_recv, t };
+
+	return e;
 }
 
 ssize_t
 tls_conn_read(struct tls_conn *t, int fd, bool *readable, bool *writable,
     void *buf, size_t len)
 {
-	br_ssl_engine_context *eng = &t->sc.eng;
-	unsigned char *p;
-	unsigned st;
-	size_t avail;
-	int r;
+	struct tls_end e = tls_conn_end(t);
 
-	for (;;) {
-		if (!tls_io_send(&t->sc.eng, fd, writable, false))
-			return -1;
-		st = state(t);
-		if (st & BR_SSL_CLOSED)
-			return closed(t);
-		if (st & BR_SSL_RECVAPP) {
-			p = br_ssl_engine_recvapp_buf(eng, &avail);
-			if (avail > len)
-				avail = len;
-			memcpy(buf, p, avail);
-			br_ssl_engine_recvapp_ack(eng, avail);
-			return (ssize_t)avail;
-		}
-		if (!(st & BR_SSL_RECVREC) || !*readable)
-			break;
-		r = recv_step(t, fd, readable);
-		if (r == 0)
-			return 0;
-		if (r == -1 && *readable)
-			return -1;
-	}
-	errno = EAGAIN;
-	return -1;
-}
-
-/*
- * Room for plaintext in the engine, sending records first if they are in
- * the way.  NULL with errno set when there is none yet.
- */
-static unsigned char *
-app_space(struct tls_conn *t, int fd, bool *readable, bool *writable,
-    size_t *len)
-{
-	unsigned st;
-
-	for (;;) {
-		st = state(t);
-		if (st & BR_SSL_CLOSED) {
-			errno = br_ssl_engine_last_error(&t->sc.eng) ==
-			    BR_ERR_OK ? EPIPE : EPROTO;
-			return NULL;
-		}
-		if (st & BR_SSL_SENDAPP)
-			return br_ssl_engine_sendapp_buf(&t->sc.eng, len);
-		if ((st & BR_SSL_SENDREC) && *writable) {
-			if (!tls_io_send(&t->sc.eng, fd, writable, true))
-				return NULL;
-			continue;
-		}
-		/* Still in the handshake: it needs the client's records. */
-		if ((st & BR_SSL_RECVREC) && *readable &&
-		    !(st & BR_SSL_SENDREC)) {
-			if (recv_step(t, fd, readable) == 0) {
-				errno = EPIPE;
-				return NULL;
-			}
-			continue;
-		}
-		errno = EAGAIN;
-		return NULL;
-	}
+	return tls_end_read(&e, fd, readable, writable, buf, len);
 }
 
 ssize_t
 tls_conn_write(struct tls_conn *t, int fd, bool *readable, bool *writable,
     const void *buf, size_t len)
 {
-	unsigned char *p;
-	size_t room;
+	struct tls_end e = tls_conn_end(t);
 
-	if ((p = app_space(t, fd, readable, writable, &room)) == NULL)
-		return -1;
-	if (room > len)
-		room = len;
-	memcpy(p, buf, room);
-	br_ssl_engine_sendapp_ack(&t->sc.eng, room);
-	return (ssize_t)room;
-}
-
-ssize_t
-tls_conn_write_file(struct tls_conn *t, int fd, bool *readable,
-    bool *writable, int file, off_t off, size_t len)
-{
-	unsigned char *p;
-	size_t room;
-	ssize_t n;
-
-	if ((p = app_space(t, fd, readable, writable, &room)) == NULL)
-		return -1;
-	if (room > len)
-		room = len;
-	if ((n = pread(file, p, room, off)) > 0)
-		br_ssl_engine_sendapp_ack(&t->sc.eng, (size_t)n);
-	return n;
+	return tls_end_write(&e, fd, readable, writable, buf, len);
 }
 
 int
 tls_conn_flush(struct tls_conn *t, int fd, bool *writable)
 {
-	br_ssl_engine_flush(&t->sc.eng, 0);
-	if (!tls_io_send(&t->sc.eng, fd, writable, false))
-		return -1;
-	if (state(t) & BR_SSL_SENDREC) {
-		errno = EAGAIN;
-		return -1;
-	}
-	return 0;
-}
+	struct tls_end e = tls_conn_end(t);
 
-/* The handshake is done: application data may flow. */
-static bool
-tls_conn_ready(const struct tls_conn *t)
-{
-	return (state(t) & BR_SSL_SENDAPP) != 0;
+	return tls_end_flush(&e, fd, writable);
 }
 
 void
 tls_conn_close(struct tls_conn *t, int fd, bool *writable)
 {
-	/* A handshake cut short gets no alert: there is no session. */
-	if (!tls_conn_ready(t))
-		return;
-	br_ssl_engine_close(&t->sc.eng);
-	(void)tls_io_send(&t->sc.eng, fd, writable, false);
+	struct tls_end e = tls_conn_end(t);
+
+	tls_end_close(&e, fd, writable);
 }
 
 const char *
 tls_conn_error(const struct tls_conn *t)
 {
-	static char text[64];
-	int e = br_ssl_engine_last_error(&t->sc.eng);
+	struct tls_end e = { (br_ssl_engine_context *)&t->sc.eng, NULL,
+	    NULL };
 
-	switch (e) {
-	case BR_ERR_OK:
-		return NULL;
-	case BR_ERR_UNSUPPORTED_VERSION:
-		return "unsupported protocol version";
-	case BR_ERR_BAD_VERSION:
-	case BR_ERR_UNKNOWN_TYPE:
-		return "not a TLS record (plain text on a TLS port?)";
-	case BR_ERR_BAD_CIPHER_SUITE:
-		return "no cipher suite in common";
-	case BR_ERR_NO_CLIENT_AUTH:
-		return "no client certificate";
-	case BR_ERR_BAD_MAC:
-		return "bad record MAC";
-	case BR_ERR_IO:
-		return "I/O error";
-	default:
-		break;
-	}
-	if (e >= BR_ERR_SEND_FATAL_ALERT)
-		(void)snprintf(text, sizeof(text), "sent fatal alert %d",
-		    e - BR_ERR_SEND_FATAL_ALERT);
-	else if (e >= BR_ERR_RECV_FATAL_ALERT)
-		(void)snprintf(text, sizeof(text), "received fatal alert %d",
-		    e - BR_ERR_RECV_FATAL_ALERT);
-	else if (e >= 32 && e < 64)
-		(void)snprintf(text, sizeof(text), "client certificate "
-		    "rejected (X.509 error %d)", e);
-	else
-		(void)snprintf(text, sizeof(text), "BearSSL error %d", e);
-	return text;
+	return tls_end_error(&e);
 }
-

@@ -29,6 +29,7 @@
 
 #include "conf/tls_params.h"
 #include "tls/tls_cache.h"
+#include "tls/tls_end.h"
 #include "tls/tls_impl.h"
 #include "tls/tls_keys.h"
 #include "tls/tls_signer.h"
@@ -103,6 +104,13 @@ struct tls_conn {
 	struct tls_peer_x509	 peer;
 };
 
+/*
+ * The connection as a TLS end (tls_end.h), its ClientHello gathered
+ * before the engine sees it: what a stream reads and writes through.
+ * The functions below are the same, for one call.
+ */
+struct tls_end	tls_conn_end(struct tls_conn *);
+
 /* Set a connection up for a new handshake; false without randomness. */
 bool	tls_conn_init(struct tls_conn *, const struct tls_server *);
 /* What the connection took from the heap, when it ends. */
@@ -118,12 +126,6 @@ ssize_t	tls_conn_read(struct tls_conn *, int fd, bool *readable,
 /* Plaintext taken for sending: > 0 bytes, or -1 and errno as above. */
 ssize_t	tls_conn_write(struct tls_conn *, int fd, bool *readable,
 	    bool *writable, const void *buf, size_t len);
-/*
- * Plaintext read from a file at off straight into the engine's buffer:
- * > 0 bytes, 0 if the file ended, -1 and errno.
- */
-ssize_t	tls_conn_write_file(struct tls_conn *, int fd, bool *readable,
-	    bool *writable, int file, off_t off, size_t len);
 /* Seal what was written and send it: 0 once all is sent, -1 and errno. */
 int	tls_conn_flush(struct tls_conn *, int fd, bool *writable);
 /* After a handshake: queue close_notify and send what can be sent. */

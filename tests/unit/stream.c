@@ -54,7 +54,7 @@ test_splice(void)
 	in.readable = true;
 	ok(stream_splice(&in, &out, &p, 1 << 16, &eof) == 0 && eof,
 	    "the source's end is the splice's end");
-	in.tls = (struct tls_conn *)(void *)&p;	/* any non-NULL: TLS */
+	in.tls.eng = (br_ssl_engine_context *)(void *)&p;	/* TLS */
 	errno = 0;
 	ok(stream_splice(&in, &out, &p, 1, &eof) == -1 && errno == EINVAL,
 	    "never through a TLS stream");
