@@ -107,6 +107,11 @@ sub serve {
 	}
 }
 
+# The forked servers die with the listener: the test stops this process
+# with SIGTERM, and a child still asleep on /never must not outlive it.
+setpgrp(0, 0);
+$SIG{TERM} = sub { local $SIG{TERM} = 'IGNORE'; kill 'TERM', -$$; exit 0 };
+
 while (my $s = $l->accept) {
 	my $pid = fork;
 	if (defined $pid && $pid == 0) {
