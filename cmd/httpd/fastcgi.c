@@ -384,10 +384,10 @@ more_to_do(const struct conn *c, const struct fcgi_req *fr)
 		return true;
 	/* Collecting takes all the client sends; replay waits for room. */
 	if (fr->spool == SPOOL_FILLING)
-		return c->s.readable && c->tls == NULL && c->inlen < HTTPD_INBUF;
+		return stream_input_pending(&c->s) && c->inlen < HTTPD_INBUF;
 	if (fr->spool == SPOOL_REPLAY)
 		return !fr->body_done && fr->olen - fr->ooff < FCGI_OBUF / 2;
-	return !fr->body_done && c->s.readable && c->tls == NULL &&
+	return !fr->body_done && stream_input_pending(&c->s) &&
 	    c->inlen < HTTPD_INBUF && fr->olen - fr->ooff < FCGI_OBUF / 2;
 }
 

@@ -64,22 +64,33 @@ sent(struct stream *s, ssize_t n)
 	return n;
 }
 
+/* What the engine took must still be sealed and sent. */
+static ssize_t
+sealed_later(struct stream *s, ssize_t n)
+{
+	if (n > 0)
+		s->flushed = false;
+	return n;
+}
+
+/* In the clear, a socket known to be full is not tried: EAGAIN. */
+static bool
+would_block(const struct stream *s)
+{
+	if (s->writable)
+		return false;
+	errno = EAGAIN;
+	return true;
+}
+
 ssize_t
 stream_write(struct stream *s, const void *buf, size_t len, bool more)
 {
-	ssize_t n;
-
-	if (s->tls.eng != NULL) {
-		n = tls_end_write(&s->tls, s->fd, &s->readable, &s->writable,
-		    buf, len);
-		if (n > 0)
-			s->flushed = false;
-		return n;
-	}
-	if (!s->writable) {
-		errno = EAGAIN;
+	if (s->tls.eng != NULL)
+		return sealed_later(s, tls_end_write(&s->tls, s->fd,
+		    &s->readable, &s->writable, buf, len));
+	if (would_block(s))
 		return -1;
-	}
 	return sent(s, send(s->fd, buf, len, MSG_NOSIGNAL |
 	    (more ? MSG_MORE : 0)));
 }
@@ -87,19 +98,11 @@ stream_write(struct stream *s, const void *buf, size_t len, bool more)
 ssize_t
 stream_write_file(struct stream *s, int file, off_t off, size_t len)
 {
-	ssize_t n;
-
-	if (s->tls.eng != NULL) {
-		n = tls_end_write_file(&s->tls, s->fd, &s->readable,
-		    &s->writable, file, off, len);
-		if (n > 0)
-			s->flushed = false;
-		return n;
-	}
-	if (!s->writable) {
-		errno = EAGAIN;
+	if (s->tls.eng != NULL)
+		return sealed_later(s, tls_end_write_file(&s->tls, s->fd,
+		    &s->readable, &s->writable, file, off, len));
+	if (would_block(s))
 		return -1;
-	}
 	return sent(s, sendfile(s->fd, file, &off, len));
 }
 

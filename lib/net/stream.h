@@ -54,6 +54,16 @@ stream_is_tls(const struct stream *s)
 /* What an epoll event says of the stream's socket. */
 void	stream_event(struct stream *, uint32_t events);
 
+/*
+ * Bytes are surely waiting: in the clear and readable.  A TLS engine
+ * cannot say without a read, so a loop that must not spin asks this.
+ */
+static inline bool
+stream_input_pending(const struct stream *s)
+{
+	return s->readable && s->tls.eng == NULL;
+}
+
 /* Whether a read may bring anything now. */
 static inline bool
 stream_may_read(const struct stream *s)
