@@ -107,7 +107,6 @@ struct tls_conn {
 /*
  * The connection as a TLS end (tls_end.h), its ClientHello gathered
  * before the engine sees it: what a stream reads and writes through.
- * The functions below are the same, for one call.
  */
 struct tls_end	tls_conn_end(struct tls_conn *);
 
@@ -115,23 +114,6 @@ struct tls_end	tls_conn_end(struct tls_conn *);
 bool	tls_conn_init(struct tls_conn *, const struct tls_server *);
 /* What the connection took from the heap, when it ends. */
 void	tls_conn_release(struct tls_conn *);
-
-/*
- * Plaintext received: > 0 bytes, 0 at the end of the stream (close_notify
- * or the peer's FIN), -1 with errno EAGAIN (wait for an event) or another
- * error (EPROTO: the TLS engine failed; tls_conn_error() says how).
- */
-ssize_t	tls_conn_read(struct tls_conn *, int fd, bool *readable,
-	    bool *writable, void *buf, size_t len);
-/* Plaintext taken for sending: > 0 bytes, or -1 and errno as above. */
-ssize_t	tls_conn_write(struct tls_conn *, int fd, bool *readable,
-	    bool *writable, const void *buf, size_t len);
-/* Seal what was written and send it: 0 once all is sent, -1 and errno. */
-int	tls_conn_flush(struct tls_conn *, int fd, bool *writable);
-/* After a handshake: queue close_notify and send what can be sent. */
-void	tls_conn_close(struct tls_conn *, int fd, bool *writable);
-/* Why the engine failed, for the error log; NULL if it did not. */
-const char *tls_conn_error(const struct tls_conn *);
 
 /* Choose srv's implementations: EC narrowed to its curves, ciphers. */
 void	tls_server_prepare(struct tls_server *);

@@ -86,6 +86,7 @@ pair_handshake(const struct tls_server *srv, struct tls_client *cl)
 {
 	struct pair_result r = { false, 0, 0, false };
 	struct tls_conn *t;
+	struct tls_end end;
 	unsigned char buf[64];
 	enum tls_client_io io;
 	bool rd, wr;
@@ -97,9 +98,10 @@ pair_handshake(const struct tls_server *srv, struct tls_client *cl)
 		return r;
 	if (!tls_conn_init(t, srv))
 		goto out;
+	end = tls_conn_end(t);
 	for (i = 0; i < 100; i++) {
 		rd = wr = true;
-		n = tls_conn_read(t, sv[0], &rd, &wr, buf, sizeof(buf));
+		n = tls_end_read(&end, sv[0], &rd, &wr, buf, sizeof(buf));
 		if (n == 0 || (n == -1 && errno != EAGAIN))
 			break;
 		io = tls_client_pump(cl, sv[1]);
