@@ -52,36 +52,33 @@ signal_gen(const struct prefork_gen *g, int sig)
 			(void)kill(g->pids[i], sig);
 }
 
-static struct prefork_gen *
-free_gen(struct prefork *pf)
+/* The index of a free generation slot, or -1 if all are in use. */
+static int
+free_slot(const struct prefork *pf)
 {
 	int i;
 
 	for (i = 0; i < PREFORK_GENERATIONS; i++)
 		if (pf->gens[i].ctx == NULL)
-			return &pf->gens[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 bool
 prefork_can_start(const struct prefork *pf)
 {
-	int i;
-
-	for (i = 0; i < PREFORK_GENERATIONS; i++)
-		if (pf->gens[i].ctx == NULL)
-			return true;
-	return false;
+	return free_slot(pf) != -1;
 }
 
 void
 prefork_start(struct prefork *pf, void *ctx, int n)
 {
-	struct prefork_gen *g = free_gen(pf), *old = pf->cur;
-	int i;
+	struct prefork_gen *g, *old = pf->cur;
+	int i, slot = free_slot(pf);
 
-	if (g == NULL)
+	if (slot == -1)
 		return;
+	g = &pf->gens[slot];
 	memset(g, 0, sizeof(*g));
 	g->ctx = ctx;
 	g->nworkers = n < PREFORK_WORKERS_MAX ? n : PREFORK_WORKERS_MAX;
