@@ -30,6 +30,7 @@ const char *const relayd_conf_keywords[] = {
 	"log", "lookup", "match", "method", "mode", "nat", "no", "nodelay",
 	"nothing", "on", "params", "parent", "pass", "password", "path",
 	"pattern", "pftag", "port", "prefork", "priority", "protocol",
+	"proxy-protocol",
 	"query", "quick", "random", "redirect", "relay", "remove", "request",
 	"response", "retry", "return", "roundrobin", "route", "router",
 	"rtable", "rtlabel", "sack", "script", "send", "session", "set",

@@ -179,6 +179,7 @@ struct rd_forward {
 	struct rd_table_use	 use;		/* RD_FWD_TABLE */
 	int			 af;		/* 0, 4 (inet) or 6 (inet6) */
 	char			*inet6_prefix;
+	int			 proxy;		/* PROXY header version, 0 */
 };
 
 struct rd_protocol;

@@ -229,6 +229,8 @@ dump_forward(FILE *f, const struct relayd_conf *rc, const struct rd_forward *fw)
 		fputs(" inet", f);
 	else if (fw->af == 6)
 		quoted(f, " inet6 ", fw->inet6_prefix);
+	if (fw->proxy != 0)
+		fprintf(f, " proxy-protocol v%d", fw->proxy);
 	fputc('\n', f);
 }
 

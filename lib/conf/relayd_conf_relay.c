@@ -88,6 +88,19 @@ forward_target(struct rd_parser *p, struct rd_relay *r, struct rd_forward *f)
 	}
 }
 
+/* proxy-protocol [v1 | v2]: a PROXY header first to every host. */
+static void
+forward_proxy(struct rd_parser *p, struct rd_forward *f)
+{
+	if (!conf_accept(p->c, "proxy-protocol"))
+		return;
+	f->proxy = 1;
+	if (conf_accept(p->c, "v2"))
+		f->proxy = 2;
+	else
+		(void)conf_accept(p->c, "v1");
+}
+
 static void
 relay_forward(struct rd_parser *p, struct rd_relay *r, bool transparent)
 {
@@ -103,6 +116,7 @@ relay_forward(struct rd_parser *p, struct rd_relay *r, bool transparent)
 		return;
 	forward_target(p, r, f);
 	forward_af(p, f);
+	forward_proxy(p, f);
 	if (conf_failed(p->c))
 		return;
 	for (pp = &r->forwards; *pp != NULL; pp = &(*pp)->next)

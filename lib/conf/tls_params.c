@@ -188,3 +188,12 @@ tls_suite_name(uint16_t id)
 			return suites[i].name;
 	return "unknown";
 }
+
+bool
+tls_params_set(struct tls_params *p, const char *ciphers, const char *curves,
+    unsigned protocol_bits, char *err, size_t errlen)
+{
+	return tls_params_ciphers(p, ciphers, err, errlen) &&
+	    tls_params_curves(p, curves, err, errlen) &&
+	    tls_params_versions(p, protocol_bits, err, errlen);
+}

@@ -50,6 +50,10 @@ bool	tls_params_curves(struct tls_params *, const char *text,
 bool	tls_params_versions(struct tls_params *, unsigned bits,
 	    char *err, size_t errlen);
 
+/* All three at once, with the setting that failed in err. */
+bool	tls_params_set(struct tls_params *, const char *ciphers,
+	    const char *curves, unsigned protocol_bits, char *err,
+	    size_t errlen);
 /* The OpenSSL name of a suite, for logs ("ECDHE-RSA-AES128-GCM-SHA256"). */
 const char *tls_suite_name(uint16_t suite);
 

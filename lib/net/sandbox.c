@@ -209,6 +209,17 @@ static const int worker_syscalls[] = {
 };
 
 /*
+ * What relay's workers call besides: splice(2) through pipes of their
+ * own (tcp splice), inotify watches on the state directory (tables/ may
+ * appear late), poll for the key process's answers, clock reads for
+ * skalibs' timed calls.
+ */
+static const int relay_syscalls[] = {
+	SCMP_SYS(splice), SCMP_SYS(pipe2), SCMP_SYS(inotify_add_watch),
+	SCMP_SYS(inotify_rm_watch), SCMP_SYS(poll), SCMP_SYS(ppoll)
+};
+
+/*
  * A FastCGI client: socket(2) for stream sockets, with exactly the flags
  * httpd uses, of the families its responders need only, and connect(2).
  * Where it may connect to is Landlock's business (TCP ports, abstract
@@ -243,17 +254,26 @@ seccomp_allow_sockets(scmp_filter_ctx ctx, const struct sandbox_sockets *s)
 }
 
 static void
-seccomp_allow(const int *calls, size_t n, const struct sandbox_sockets *s)
+seccomp_add(scmp_filter_ctx ctx, const int *calls, size_t n)
 {
-	scmp_filter_ctx ctx;
 	size_t i;
 
-	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
-		die(DIE_SYS, "seccomp_init failed");
 	for (i = 0; i < n; i++)
 		if (calls[i] >= 0 &&
 		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0) != 0)
 			die(DIE_SYS, "seccomp_rule_add %d failed", calls[i]);
+}
+
+static void
+seccomp_allow(const int *calls, size_t n, const int *more, size_t nmore,
+    const struct sandbox_sockets *s)
+{
+	scmp_filter_ctx ctx;
+
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		die(DIE_SYS, "seccomp_init failed");
+	seccomp_add(ctx, calls, n);
+	seccomp_add(ctx, more, nmore);
 	seccomp_allow_sockets(ctx, s);
 	if (seccomp_load(ctx) != 0)
 		die(DIE_SYS, "seccomp_load failed");
@@ -271,5 +291,37 @@ sandbox_worker(const char *root, const struct sandbox_sockets *s,
 		die(DIE_CONFIG, "%s", err);
 	landlock_readonly(root, s->ports, s->nports, writable_dir, abi);
 	seccomp_allow(worker_syscalls,
-	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), s);
+	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), NULL, 0, s);
+}
+
+void
+sandbox_relay(const struct sandbox_sockets *s, int abi)
+{
+	abi = landlock_abi(abi);
+	landlock_readonly("/", s->ports, s->nports, -1, abi);
+	seccomp_allow(worker_syscalls,
+	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]),
+	    relay_syscalls, sizeof(relay_syscalls) / sizeof(relay_syscalls[0]),
+	    s);
+}
+
+/* relay's key process: answers on its sockets, nothing else. */
+static const int keyproc_syscalls[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(close), SCMP_SYS(poll), SCMP_SYS(ppoll),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(brk),
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(futex),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall), SCMP_SYS(exit),
+	SCMP_SYS(exit_group), SCMP_SYS(fcntl)
+};
+
+void
+sandbox_keyproc(void)
+{
+	const struct sandbox_sockets none = { false, NULL, 0 };
+
+	landlock_readonly("/", NULL, 0, -1, landlock_abi(SANDBOX_ABI_KERNEL));
+	seccomp_allow(keyproc_syscalls,
+	    sizeof(keyproc_syscalls) / sizeof(keyproc_syscalls[0]), NULL, 0,
+	    &none);
 }

@@ -56,6 +56,14 @@ bool	sandbox_worker_check(bool unix_paths, int abi, char *err,
 void	sandbox_worker(const char *root, const struct sandbox_sockets *s,
 	    int writable_dir, int abi);
 /*
+ * relay's worker, chrooted in the state directory: what httpd's worker
+ * may do without files to write, reading below "/" (the status files),
+ * TCP connects to the hosts' ports only, plus splice(2) and inotify.
+ */
+void	sandbox_relay(const struct sandbox_sockets *s, int abi);
+/* relay's key process: reads, writes and polls its sockets; no files. */
+void	sandbox_keyproc(void);
+/*
  * fcgi-bridge and the CGI programs it starts (they inherit it): a
  * deny-list of dangerous calls, in lib/sandbox_fcgi.c, which says why.
  */

@@ -18,9 +18,7 @@ load_params(struct tls_site *site, const struct tls_site_params *p,
 {
 	char why[256];
 
-	if (!tls_params_ciphers(&site->srv.params, p->ciphers, why,
-	    sizeof(why)) || !tls_params_curves(&site->srv.params, p->ecdhe,
-	    why, sizeof(why)) || !tls_params_versions(&site->srv.params,
+	if (!tls_params_set(&site->srv.params, p->ciphers, p->ecdhe,
 	    p->protocols, why, sizeof(why))) {
 		(void)snprintf(err, errlen, "tls: %s", why);
 		return false;

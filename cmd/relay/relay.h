@@ -1,0 +1,135 @@
+/*
+ * relay: relayd's layer-7 relays.  A root parent reads relayd.conf,
+ * binds every relay's listening sockets, resolves the hosts of its
+ * tables, loads the TLS certificates (the keys go to the key process,
+ * keyproc.c) and forks `prefork` workers.  A worker, chrooted in the
+ * state directory and sandboxed, accepts clients, chooses a host of the
+ * relay's tables by the table's scheduling mode and what checkd's status
+ * files say of the hosts (health.c), and moves bytes between the two:
+ * as they come (tcp.c, or splice(2)), or request by request (http.c).
+ */
+#ifndef RELAY_H
+#define RELAY_H
+
+#include <sys/socket.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "conf/relayd_conf.h"
+#include "net/privdrop.h"
+#include "net/statusfile.h"
+#include "tls/tls_cache.h"
+#include "tls/tls_client.h"
+#include "tls/tls_site.h"
+
+enum {
+	RELAY_LISTENERS_MAX = 128,	/* listening sockets, all relays */
+	RELAY_FORWARDS_MAX = 8,		/* forward lines of one relay */
+	RELAY_DRAIN_SECONDS = 30,	/* a draining worker's last chance */
+	RELAY_CONNECT_MS = 5000		/* a host that takes longer is down */
+};
+
+/* A host of a table instance, or the address of a `forward to` line. */
+struct rhost {
+	struct sockaddr_storage	 ss;		/* with the port */
+	socklen_t		 sslen;
+	const char		*name;		/* as written */
+	uint32_t		 id;		/* relayd's host id, 0: none */
+	uint16_t		 port;
+	struct rtable		*table;
+	enum statusfile_state	 state;		/* the worker's view */
+};
+
+/* A table instance as a relay uses it: hosts in file order. */
+struct rtable {
+	const struct rd_table_inst *inst;	/* NULL: a single address */
+	struct rhost		*hosts;
+	uint32_t		 nhosts;
+	enum rd_mode		 mode;
+	unsigned char		 key[16];	/* SipHash key of the mode */
+	bool			 checked;	/* checkd checks it */
+	bool			 disabled;	/* table disable */
+	uint32_t		 next;		/* roundrobin, per worker */
+};
+
+/* One `forward` line: where sessions go, and how. */
+struct rforward {
+	const struct rd_forward	*conf;
+	struct rtable		 table;
+	long long		 retry;
+	bool			 tls;		/* forward with tls */
+	int			 proxy;		/* PROXY header version, 0 */
+};
+
+struct rrelay {
+	const struct rd_relay	*conf;
+	const struct rd_protocol *proto;	/* NULL: plain TCP */
+	const char		*name;
+	uint32_t		 index;
+	bool			 http;
+	bool			 splice;
+	struct rforward		 fwd[RELAY_FORWARDS_MAX];
+	int			 nfwd;
+	int64_t			 timeout_ms;	/* session timeout */
+	size_t			 headerlen;	/* http: head bytes at most */
+	/* TLS towards clients (listen ... tls) and towards hosts. */
+	struct tls_site		*site;
+	size_t			 key_base;	/* its first key, keyproc's */
+	struct tls_anchors	 ca;		/* tls ca file, for hosts */
+	struct tls_client_conf	 client;
+	bool			 client_ready;
+};
+
+struct rlistener {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	int			 fd;
+	bool			 tls;
+	struct rrelay		*relay;
+};
+
+/* What one generation of workers relays with: built by the parent. */
+struct relay_state {
+	const struct relayd_conf *conf;
+	struct arena		*arena;		/* the configuration's */
+	struct privdrop_user	 user;
+	const char		*statedir;
+	int			 verbose;
+	bool			 debug;
+	struct rrelay		*relays;
+	uint32_t		 nrelays;
+	struct rlistener	 listeners[RELAY_LISTENERS_MAX];
+	size_t			 nlisteners;
+	uint16_t		*ports;		/* hosts' ports, for Landlock */
+	size_t			 nports;
+	struct tls_cache	*tls_cache;
+	struct tls_privkey	*keys;		/* until the key process has them */
+	size_t			 nkeys;
+	int			 keyproc_fd[64];	/* per worker, or -1 */
+	int			 keyproc_pid;
+	int			 syslog_fd;
+	char			 error[512];
+};
+
+/* setup.c: the parent's work, once per generation. */
+bool	relay_setup(struct relay_state *, const struct relay_state *old);
+void	relay_teardown(struct relay_state *, const struct relay_state *cur);
+bool	relay_fail(struct relay_state *, bool with_errno, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+
+/* tlssetup.c: certificates for listen ... tls, CAs for forward ... tls. */
+bool	relay_tls_setup(struct relay_state *);
+void	relay_tls_teardown(struct relay_state *);
+void	relay_tls_forget_keys(struct relay_state *);
+
+/* keyproc.c: the process that alone holds the private keys. */
+bool	keyproc_start(struct relay_state *, int nworkers);
+void	keyproc_stop(struct relay_state *);
+
+/* worker.c */
+_Noreturn void worker_main(struct relay_state *, int id);
+
+#endif

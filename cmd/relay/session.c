@@ -1,0 +1,422 @@
+/*
+ * session: a client accepted, a host chosen and connected (retrying the
+ * next one when a connect fails), events passed to the protocol, time-
+ * outs, and the end: both sockets closed, buffers back in the pool, one
+ * log line.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/die.h"
+#include "base/proxy_header.h"
+#include "worker.h"
+
+enum { ACCEPT_PAUSE_MS = 100, ACCEPTS_PER_EVENT = 64 };
+
+static const uint32_t STREAM_EVENTS = EPOLLIN | EPOLLOUT | EPOLLRDHUP |
+    EPOLLET;
+
+static struct session *
+slot_get(struct worker *w)
+{
+	struct session *s;
+
+	if ((s = w->free) != NULL) {
+		w->free = s->next;
+		return s;
+	}
+	if (w->used == RELAY_SESSIONS_MAX)
+		return NULL;
+	s = &w->sessions[w->used];
+	s->index = w->used++;
+	return s;
+}
+
+static void
+half_init(struct half *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->pipe.fd[0] = h->pipe.fd[1] = -1;
+}
+
+static void
+half_free(struct worker *w, struct half *h)
+{
+	bufpool_put(&w->bufs, h->buf);
+	if (h->pipe.fd[0] != -1) {
+		(void)close(h->pipe.fd[0]);
+		(void)close(h->pipe.fd[1]);
+	}
+	half_init(h);
+}
+
+/* Socket options of the protocol's tcp { } block, on either side. */
+static void
+apply_sockopts(const struct rrelay *r, int fd)
+{
+	const struct sockopts *so;
+	int v;
+
+	if (r->proto == NULL)
+		return;
+	so = &r->proto->tcp;
+	if (so->nodelay != SOCKOPTS_UNSET) {
+		v = so->nodelay;
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v));
+	}
+	if (so->socket_buffer != SOCKOPTS_UNSET) {
+		v = (int)so->socket_buffer;
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	}
+}
+
+static bool
+start_client_tls(struct worker *w, struct session *s)
+{
+	const struct tls_server *srv = &s->relay->site->srv;
+
+	if ((s->tls = malloc(sizeof(*s->tls))) == NULL)
+		return false;
+	if (!tls_conn_init(s->tls, srv)) {
+		free(s->tls);
+		s->tls = NULL;
+		return false;
+	}
+	(void)w;
+	stream_start_tls(&s->cli, tls_conn_end(s->tls));
+	return true;
+}
+
+static void
+start_session(struct worker *w, struct session *s, struct rlistener *l,
+    int fd, const struct sockaddr_storage *peer)
+{
+	socklen_t len = sizeof(s->local);
+
+	s->state = SESS_CONNECTING;
+	s->relay = l->relay;
+	s->listener = l;
+	s->id = ++w->next_id;
+	s->peer = *peer;
+	if (getsockname(fd, (struct sockaddr *)&s->local, &len) == -1)
+		memset(&s->local, 0, sizeof(s->local));
+	stream_open(&s->cli, fd);
+	stream_open(&s->srv, -1);
+	s->cli_have = s->srv_have = 0;
+	s->fwd = NULL;
+	s->host = NULL;
+	s->tls = NULL;
+	s->tcl = NULL;
+	s->http = NULL;
+	s->done = NULL;
+	s->error = false;
+	half_init(&s->up);
+	half_init(&s->down);
+	s->started = w->loop.now;
+	s->deadline = w->loop.now + s->relay->timeout_ms;
+	w->nsessions++;
+	apply_sockopts(s->relay, fd);
+	if (evloop_set(&w->loop, fd, evloop_tag(WORKER_TAG_CLIENT, s->index),
+	    STREAM_EVENTS, &s->cli_have) == -1) {
+		session_close(w, s, "epoll_ctl failed", true);
+		return;
+	}
+	if (l->tls && !start_client_tls(w, s)) {
+		session_close(w, s, "TLS setup failed", true);
+		return;
+	}
+	if (s->relay->http) {
+		http_start(w, s);
+		return;
+	}
+	if (session_connect(w, s))
+		tcp_relay(w, s);
+}
+
+void
+session_accept(struct worker *w, struct rlistener *l)
+{
+	struct sockaddr_storage ss;
+	struct session *s;
+	socklen_t len;
+	int fd, i;
+
+	for (i = 0; i < ACCEPTS_PER_EVENT; i++) {
+		if ((s = slot_get(w)) == NULL) {
+			worker_pause_accept(w, ACCEPT_PAUSE_MS);
+			return;
+		}
+		len = sizeof(ss);
+		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			s->next = w->free;
+			w->free = s;
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				worker_pause_accept(w, ACCEPT_PAUSE_MS);
+			return;
+		}
+		start_session(w, s, l, fd, &ss);
+	}
+}
+
+/* The PROXY header goes first, before anything of the client's. */
+static bool
+queue_proxy_header(struct worker *w, struct session *s)
+{
+	unsigned char hdr[PROXY_HEADER_MAX];
+	size_t n;
+	struct half *h = &s->up;
+
+	n = proxy_header(s->fwd->proxy == 2 ? PROXY_HEADER_V2 :
+	    PROXY_HEADER_V1, &s->peer, &s->local, hdr, sizeof(hdr));
+	if (n == 0)
+		return false;
+	if (h->buf == NULL && (h->buf = bufpool_get(&w->bufs)) == NULL)
+		return false;
+	if (h->len - h->off + n > RELAY_BUF)
+		return false;
+	memmove(h->buf + n, h->buf + h->off, h->len - h->off);
+	memcpy(h->buf, hdr, n);
+	h->len = h->len - h->off + n;
+	h->off = 0;
+	return true;
+}
+
+static bool
+start_server_tls(struct session *s)
+{
+	const struct rrelay *r = s->relay;
+
+	if ((s->tcl = malloc(sizeof(*s->tcl))) == NULL)
+		return false;
+	/* SNI: the host's name as written, unless it is an address. */
+	if (!tls_client_init(s->tcl, &r->client, s->host->name, NULL)) {
+		free(s->tcl);
+		s->tcl = NULL;
+		return false;
+	}
+	stream_start_tls(&s->srv, tls_client_end(s->tcl));
+	return true;
+}
+
+static void
+connected(struct worker *w, struct session *s)
+{
+	s->state = SESS_RELAYING;
+	s->deadline = w->loop.now + s->relay->timeout_ms;
+	apply_sockopts(s->relay, s->srv.fd);
+	if (s->fwd->proxy != 0 && !queue_proxy_header(w, s)) {
+		session_close(w, s, "PROXY header failed", true);
+		return;
+	}
+	if (s->fwd->tls && !start_server_tls(s)) {
+		session_close(w, s, "TLS to host failed", true);
+		return;
+	}
+	if (s->relay->splice && !s->fwd->tls && s->tls == NULL &&
+	    s->fwd->proxy == 0)
+		if (pipe2(s->up.pipe.fd, O_NONBLOCK | O_CLOEXEC) == -1 ||
+		    pipe2(s->down.pipe.fd, O_NONBLOCK | O_CLOEXEC) == -1) {
+			session_close(w, s, "pipe failed", true);
+			return;
+		}
+}
+
+/* Start a connect to s->host; false (errno) if it failed at once. */
+static bool
+connect_host(struct worker *w, struct session *s)
+{
+	const struct rhost *h = s->host;
+	int fd;
+
+	fd = socket(h->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return false;
+	if (connect(fd, (const struct sockaddr *)&h->ss, h->sslen) == -1 &&
+	    errno != EINPROGRESS) {
+		(void)close(fd);
+		return false;
+	}
+	stream_open(&s->srv, fd);
+	s->srv_have = 0;
+	if (evloop_set(&w->loop, fd, evloop_tag(WORKER_TAG_SERVER, s->index),
+	    STREAM_EVENTS, &s->srv_have) == -1) {
+		(void)close(fd);
+		s->srv.fd = -1;
+		return false;
+	}
+	s->state = SESS_CONNECTING;
+	s->deadline = w->loop.now + RELAY_CONNECT_MS;
+	return true;
+}
+
+static void
+drop_server(struct session *s)
+{
+	if (s->srv.fd != -1)
+		(void)close(s->srv.fd);
+	s->srv.fd = -1;
+	s->srv_have = 0;
+}
+
+/*
+ * Choose a host and start connecting to it, moving on to the next one
+ * while connects fail at once and tries are left.  False when the
+ * session was closed: no host, or none would take it.
+ */
+bool
+session_connect(struct worker *w, struct session *s)
+{
+	int e = 0;
+
+	for (;;) {
+		if ((s->host = sched_pick(w, s)) == NULL) {
+			session_close(w, s, e != 0 ? strerror(e) :
+			    "no host available", true);
+			return false;
+		}
+		if (connect_host(w, s))
+			return true;
+		e = errno;
+		if (s->tries-- <= 0) {
+			session_close(w, s, strerror(e), true);
+			return false;
+		}
+	}
+}
+
+/* A connect in progress ended: connected, or on to the next host. */
+static void
+connect_done(struct worker *w, struct session *s, uint32_t events)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0)
+		return;
+	if (getsockopt(s->srv.fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err == 0) {
+		connected(w, s);
+		return;
+	}
+	drop_server(s);
+	if (s->tries-- <= 0) {
+		session_close(w, s, strerror(err), true);
+		return;
+	}
+	if (session_connect(w, s))
+		return;
+}
+
+/* The session goes on with whatever its protocol does next. */
+void
+session_update(struct worker *w, struct session *s)
+{
+	if (s->state == SESS_FREE)
+		return;
+	if (s->relay->http)
+		http_event(w, s);
+	else if (s->state == SESS_RELAYING)
+		tcp_relay(w, s);
+}
+
+void
+session_event(struct worker *w, struct session *s, bool server,
+    uint32_t events)
+{
+	if (s->state == SESS_FREE)
+		return;
+	if (server) {
+		if (s->srv.fd == -1)
+			return;
+		stream_event(&s->srv, events);
+		if (s->state == SESS_CONNECTING) {
+			connect_done(w, s, events);
+			if (s->state != SESS_RELAYING)
+				return;
+		}
+	} else
+		stream_event(&s->cli, events);
+	session_update(w, s);
+}
+
+void
+session_close(struct worker *w, struct session *s, const char *why,
+    bool error)
+{
+	if (s->state == SESS_FREE)
+		return;
+	s->done = why;
+	s->error = error;
+	relay_log_session(w, s);
+	if (s->http != NULL)
+		http_free(w, s);
+	if (s->tls != NULL)
+		stream_close_notify(&s->cli);
+	if (s->cli.fd != -1)
+		(void)close(s->cli.fd);
+	drop_server(s);
+	if (s->tls != NULL) {
+		tls_conn_release(s->tls);
+		free(s->tls);
+	}
+	free(s->tcl);
+	half_free(w, &s->up);
+	half_free(w, &s->down);
+	s->cli.fd = -1;
+	s->state = SESS_FREE;
+	s->next = w->free;
+	w->free = s;
+	w->nsessions--;
+}
+
+/* Once a second: sessions idle too long, connects that take too long. */
+void
+session_timeouts(struct worker *w)
+{
+	struct session *s;
+	uint32_t i;
+
+	for (i = 0; i < w->used; i++) {
+		s = &w->sessions[i];
+		if (s->state == SESS_FREE || w->loop.now < s->deadline)
+			continue;
+		if (s->state != SESS_CONNECTING || s->srv.fd == -1) {
+			if (s->relay->http)
+				http_timeout(w, s);
+			else
+				session_close(w, s, "session timeout", true);
+			continue;
+		}
+		drop_server(s);
+		if (s->tries-- <= 0)
+			session_close(w, s, "connect timeout", true);
+		else if (session_connect(w, s) && s->state == SESS_RELAYING)
+			session_update(w, s);
+	}
+}
+
+/* Draining: sessions that wait for a client's next request end now. */
+void
+session_drain_idle(struct worker *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->used; i++)
+		if (w->sessions[i].state == SESS_HEAD &&
+		    w->sessions[i].http != NULL)
+			http_drain(w, &w->sessions[i]);
+}

@@ -1,0 +1,321 @@
+/*
+ * setup: what a generation of workers relays with, built by the root
+ * parent before they fork -- each relay's listening sockets (kept from
+ * the generation before where the address is the same, so a reload
+ * refuses no connection), its forward lines with their hosts resolved
+ * (names need /etc and DNS, which the chroot hides), and the ports the
+ * workers may connect to.
+ */
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bearssl.h>
+
+#include "net/listener.h"
+#include "relay.h"
+
+bool
+relay_fail(struct relay_state *st, bool with_errno, const char *fmt, ...)
+{
+	va_list ap;
+	int n, e = errno;
+
+	va_start(ap, fmt);
+	n = vsnprintf(st->error, sizeof(st->error), fmt, ap);
+	va_end(ap);
+	if (with_errno && n >= 0 && (size_t)n < sizeof(st->error))
+		(void)snprintf(st->error + n, sizeof(st->error) - (size_t)n,
+		    ": %s", strerror(e));
+	return false;
+}
+
+static ssize_t
+find_listener(const struct relay_state *st, const struct sockaddr_storage *ss,
+    socklen_t len)
+{
+	size_t i;
+
+	for (i = 0; i < st->nlisteners; i++)
+		if (st->listeners[i].sslen == len &&
+		    memcmp(&st->listeners[i].ss, ss, len) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static const struct sockopts *
+relay_sockopts(const struct rrelay *r, struct sockopts *def)
+{
+	if (r->proto != NULL)
+		return &r->proto->tcp;
+	sockopts_init(def, RD_BACKLOG_DEFAULT);
+	return def;
+}
+
+static bool
+add_listener(struct relay_state *st, const struct relay_state *old,
+    struct rrelay *r, const struct rd_listen *rl,
+    const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct rlistener *l;
+	struct sockopts def;
+	ssize_t prev;
+	char err[128];
+
+	if (find_listener(st, ss, len) != -1)
+		return relay_fail(st, false, "relay %s: listen on %s port %u: "
+		    "address in use by another relay", r->name, rl->name,
+		    rl->port);
+	if (st->nlisteners == RELAY_LISTENERS_MAX)
+		return relay_fail(st, false, "more than %d listening sockets",
+		    RELAY_LISTENERS_MAX);
+	l = &st->listeners[st->nlisteners];
+	l->ss = *ss;
+	l->sslen = len;
+	l->tls = rl->tls;
+	l->relay = r;
+	prev = old != NULL ? find_listener(old, ss, len) : -1;
+	if (prev != -1)
+		l->fd = old->listeners[prev].fd;
+	else if ((l->fd = listener_open(ss, len, relay_sockopts(r, &def), err,
+	    sizeof(err))) == -1)
+		return relay_fail(st, true, "relay %s: %s", r->name, err);
+	st->nlisteners++;
+	return true;
+}
+
+static bool
+setup_listens(struct relay_state *st, const struct relay_state *old,
+    struct rrelay *r)
+{
+	const struct rd_listen *rl;
+	struct listen_addrs la;
+	size_t i;
+
+	for (rl = r->conf->listens; rl != NULL; rl = rl->next) {
+		if (!listener_resolve(&rl->addr, rl->port, &la))
+			return relay_fail(st, false, "relay %s: listen on %s: "
+			    "no such interface or host", r->name, rl->name);
+		for (i = 0; i < la.n; i++)
+			if (!add_listener(st, old, r, rl, &la.ss[i], la.len[i]))
+				return false;
+	}
+	return true;
+}
+
+/* A host's address: numeric as written, or a name's first address. */
+static bool
+resolve_host(struct relay_state *st, const struct addr *a, const char *name,
+    uint16_t port, struct rhost *h)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&h->ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&h->ss;
+	struct addrinfo hints, *res;
+	int e;
+
+	memset(&h->ss, 0, sizeof(h->ss));
+	h->name = name;
+	h->port = port;
+	if (a->kind == ADDR_INET) {
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		h->sslen = sizeof(*sin);
+	} else if (a->kind == ADDR_INET6) {
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+		h->sslen = sizeof(*sin6);
+	} else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_STREAM;
+		if ((e = getaddrinfo(a->name, NULL, &hints, &res)) != 0)
+			return relay_fail(st, false, "host %s: %s", name,
+			    gai_strerror(e));
+		memcpy(&h->ss, res->ai_addr, res->ai_addrlen);
+		h->sslen = res->ai_addrlen;
+		freeaddrinfo(res);
+	}
+	if (h->ss.ss_family == AF_INET)
+		sin->sin_port = htons(port);
+	else
+		sin6->sin6_port = htons(port);
+	return true;
+}
+
+/* The port joins the list of those the workers may connect to. */
+static bool
+add_port(struct relay_state *st, uint16_t port)
+{
+	uint16_t *p;
+	size_t i;
+
+	for (i = 0; i < st->nports; i++)
+		if (st->ports[i] == port)
+			return true;
+	if ((p = realloc(st->ports, (st->nports + 1) * sizeof(*p))) == NULL)
+		return relay_fail(st, true, "ports");
+	st->ports = p;
+	st->ports[st->nports++] = port;
+	return true;
+}
+
+/* The SipHash key of a table's mode: from `key`, else from its name. */
+static void
+mode_key(struct rtable *t, const char *key, const char *name)
+{
+	br_sha256_context c;
+	unsigned char sum[32];
+
+	br_sha256_init(&c);
+	br_sha256_update(&c, key != NULL ? key : name,
+	    strlen(key != NULL ? key : name));
+	br_sha256_out(&c, sum);
+	memcpy(t->key, sum, sizeof(t->key));
+}
+
+static bool
+setup_table(struct relay_state *st, struct rforward *fw)
+{
+	const struct rd_table_use *u = &fw->conf->use;
+	const struct rd_host *rh;
+	struct rtable *t = &fw->table;
+	uint16_t port = u->port != 0 ? u->port : u->inst->port;
+	uint32_t i = 0;
+
+	t->inst = u->inst;
+	t->nhosts = (uint32_t)u->table->nhosts;
+	if ((t->hosts = calloc(t->nhosts, sizeof(*t->hosts))) == NULL)
+		return relay_fail(st, true, "table %s", u->table->name);
+	t->mode = u->opts.mode_set ? u->opts.mode : RD_MODE_ROUNDROBIN;
+	mode_key(t, u->opts.key, u->table->name);
+	t->checked = u->opts.check.type != RD_CHECK_NONE;
+	t->disabled = u->table->disable;
+	fw->retry = 0;
+	for (rh = u->table->hosts; rh != NULL; rh = rh->next, i++) {
+		if (!resolve_host(st, &rh->addr, rh->name, port, &t->hosts[i]))
+			return false;
+		t->hosts[i].id = (uint32_t)(u->inst->first_host_id + (int)i);
+		t->hosts[i].table = t;
+		if (rh->retry > fw->retry)
+			fw->retry = rh->retry;
+	}
+	return add_port(st, port);
+}
+
+/* `forward to address port N`: a table of one host, always up. */
+static bool
+setup_address(struct relay_state *st, struct rforward *fw)
+{
+	struct rtable *t = &fw->table;
+
+	t->nhosts = 1;
+	if ((t->hosts = calloc(1, sizeof(*t->hosts))) == NULL)
+		return relay_fail(st, true, "forward");
+	t->hosts[0].table = t;
+	fw->retry = fw->conf->retry;
+	if (!resolve_host(st, &fw->conf->addr, fw->conf->name, fw->conf->port,
+	    &t->hosts[0]))
+		return false;
+	return add_port(st, fw->conf->port);
+}
+
+static bool
+setup_forwards(struct relay_state *st, struct rrelay *r)
+{
+	const struct rd_forward *f;
+	struct rforward *fw;
+
+	for (f = r->conf->forwards; f != NULL; f = f->next) {
+		if (r->nfwd == RELAY_FORWARDS_MAX)
+			return relay_fail(st, false, "relay %s: more than %d "
+			    "forward lines", r->name, RELAY_FORWARDS_MAX);
+		if (f->transparent)
+			return relay_fail(st, false, "relay %s: transparent "
+			    "forward is not supported yet", r->name);
+		if (f->kind == RD_FWD_DESTINATION ||
+		    f->kind == RD_FWD_NATLOOKUP)
+			return relay_fail(st, false, "relay %s: forward to "
+			    "destination and nat lookup are not supported "
+			    "yet", r->name);
+		fw = &r->fwd[r->nfwd++];
+		fw->conf = f;
+		fw->tls = f->tls;
+		fw->proxy = f->proxy;
+		if (!(f->kind == RD_FWD_TABLE ? setup_table(st, fw) :
+		    setup_address(st, fw)))
+			return false;
+	}
+	return true;
+}
+
+static bool
+setup_relay(struct relay_state *st, const struct relay_state *old,
+    struct rrelay *r, const struct rd_relay *rc)
+{
+	r->conf = rc;
+	r->name = rc->name;
+	r->proto = rc->protocol;
+	r->http = r->proto != NULL && r->proto->type == RD_PROTO_HTTP;
+	/* relayd splices TCP relays unless told not to. */
+	r->splice = r->proto == NULL || r->proto->tcp.splice != 0;
+	r->timeout_ms = rc->session_timeout * 1000;
+	r->headerlen = r->proto != NULL && r->proto->headerlen > 0 ?
+	    (size_t)r->proto->headerlen : RD_HEADERLEN_DEFAULT;
+	return setup_forwards(st, r) && setup_listens(st, old, r);
+}
+
+bool
+relay_setup(struct relay_state *st, const struct relay_state *old)
+{
+	const struct rd_relay *rc;
+	uint32_t n = 0;
+
+	for (rc = st->conf->relays; rc != NULL; rc = rc->next)
+		n += !rc->disable;
+	st->keyproc_pid = -1;
+	memset(st->keyproc_fd, -1, sizeof(st->keyproc_fd));
+	if ((st->relays = calloc(n > 0 ? n : 1, sizeof(*st->relays))) == NULL)
+		return relay_fail(st, true, "relays");
+	for (rc = st->conf->relays; rc != NULL; rc = rc->next) {
+		if (rc->disable)
+			continue;
+		st->relays[st->nrelays].index = st->nrelays;
+		if (!setup_relay(st, old, &st->relays[st->nrelays++], rc))
+			return false;
+	}
+	if (st->nlisteners == 0)
+		return relay_fail(st, false, "no relay to run");
+	return relay_tls_setup(st);
+}
+
+/* Everything of st but the sockets cur still listens on. */
+void
+relay_teardown(struct relay_state *st, const struct relay_state *cur)
+{
+	uint32_t i;
+	int f;
+
+	for (i = 0; i < st->nlisteners; i++)
+		if (st->listeners[i].fd != -1 && (cur == NULL ||
+		    find_listener(cur, &st->listeners[i].ss,
+		    st->listeners[i].sslen) == -1))
+			(void)close(st->listeners[i].fd);
+	st->nlisteners = 0;
+	relay_tls_teardown(st);
+	for (i = 0; i < st->nrelays; i++)
+		for (f = 0; f < st->relays[i].nfwd; f++)
+			free(st->relays[i].fwd[f].table.hosts);
+	free(st->relays);
+	st->relays = NULL;
+	st->nrelays = 0;
+	free(st->ports);
+	st->ports = NULL;
+	st->nports = 0;
+}

@@ -1,0 +1,149 @@
+/*
+ * worker: one relaying process.  It gives up root and everything but
+ * the state directory (chroot, user, Landlock, seccomp) before it
+ * touches a client, then runs one epoll loop over the relays' listening
+ * sockets, its sessions and checkd's status files, until the parent
+ * tells it to drain (SIGTERM): it stops accepting, lets the sessions in
+ * flight finish (at most RELAY_DRAIN_SECONDS), and exits.
+ */
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/die.h"
+#include "net/sandbox.h"
+#include "worker.h"
+
+enum { EVENTS_MAX = 256 };
+
+static void
+listeners_poll(struct worker *w, bool on)
+{
+	size_t i;
+
+	for (i = 0; i < w->st->nlisteners; i++) {
+		if (!on)
+			evloop_del(&w->loop, w->st->listeners[i].fd);
+		else if (evloop_add(&w->loop, w->st->listeners[i].fd,
+		    evloop_tag(WORKER_TAG_LISTENER, (uint32_t)i), EPOLLIN |
+		    EPOLLEXCLUSIVE) == -1)
+			die_sys(DIE_SYS, "epoll_ctl listener");
+	}
+}
+
+/* Out of descriptors or slots: stop polling the listeners for a while. */
+void
+worker_pause_accept(struct worker *w, int ms)
+{
+	if (!w->draining && evloop_accept_pause(&w->loop, ms))
+		listeners_poll(w, false);
+}
+
+static void
+read_signals(struct worker *w, int64_t *drain_deadline)
+{
+	int sig;
+
+	while ((sig = evloop_next_signal(&w->loop, NULL)) != 0) {
+		if ((sig != SIGTERM && sig != SIGINT) || w->draining)
+			continue;
+		if (!w->loop.accept_paused)
+			listeners_poll(w, false);
+		w->draining = true;
+		*drain_deadline = w->loop.now + RELAY_DRAIN_SECONDS * 1000;
+		session_drain_idle(w);
+	}
+}
+
+static void
+dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
+{
+	uint32_t i = evloop_index(ev->data.u64);
+
+	switch (evloop_kind(ev->data.u64)) {
+	case WORKER_TAG_CLIENT:
+		session_event(w, &w->sessions[i], false, ev->events);
+		break;
+	case WORKER_TAG_SERVER:
+		session_event(w, &w->sessions[i], true, ev->events);
+		break;
+	case WORKER_TAG_LISTENER:
+		if (!w->draining && !w->loop.accept_paused)
+			session_accept(w, &w->st->listeners[i]);
+		break;
+	case WORKER_TAG_HEALTH:
+		health_event(w);
+		break;
+	case EVLOOP_SIGNAL:
+		read_signals(w, drain);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The TCP ports of every host: the only ones a worker may connect to. */
+static void
+sandbox(struct worker *w)
+{
+	struct sandbox_sockets socks = { false, w->st->ports, w->st->nports };
+
+	sandbox_relay(&socks, SANDBOX_ABI_KERNEL);
+}
+
+static void
+setup(struct worker *w, struct relay_state *st, int id)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+
+	w->st = st;
+	w->id = id;
+	privdrop_apply(st->statedir, &st->user);
+	/* No core, no ptrace by the same user: sessions' bytes are secret. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	evloop_init(&w->loop);
+	evloop_signals(&w->loop, sigs, sizeof(sigs) / sizeof(sigs[0]));
+	if ((w->sessions = calloc(RELAY_SESSIONS_MAX,
+	    sizeof(*w->sessions))) == NULL)
+		die(DIE_SYS, "out of memory");
+	bufpool_init(&w->bufs, RELAY_BUF);
+	logsink_init(&w->log, "relay", st->syslog_fd);
+	if (st->keyproc_fd[id] != -1)
+		tls_keyproc_client_init(&w->keys, st->keyproc_fd[id]);
+	health_init(w);
+	sandbox(w);
+	listeners_poll(w, true);
+}
+
+_Noreturn void
+worker_main(struct relay_state *st, int id)
+{
+	static struct worker w;
+	struct epoll_event ev[EVENTS_MAX];
+	int64_t last_tick = 0, drain_deadline = 0;
+	int n, i;
+
+	setup(&w, st, id);
+	for (;;) {
+		n = evloop_wait(&w.loop, ev, EVENTS_MAX, w.loop.now +
+		    (w.loop.accept_paused ? 100 : 1000));
+		for (i = 0; i < n; i++)
+			dispatch(&w, &ev[i], &drain_deadline);
+		if (!w.draining && evloop_accept_resumes(&w.loop))
+			listeners_poll(&w, true);
+		if (w.loop.now - last_tick >= 1000) {
+			last_tick = w.loop.now;
+			session_timeouts(&w);
+		}
+		logsink_flush(&w.log);
+		if (w.draining && (w.nsessions == 0 ||
+		    w.loop.now >= drain_deadline))
+			exit(0);
+	}
+}

@@ -1,0 +1,132 @@
+/*
+ * worker: one relaying process, its sessions and their two streams.
+ *
+ * A session is a client and, once one is chosen and connected, a host.
+ * Each direction has a buffer, taken from the worker's pool only while
+ * bytes are in it: an idle session holds none.
+ */
+#ifndef WORKER_H
+#define WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/bufpool.h"
+#include "net/evloop.h"
+#include "net/logsink.h"
+#include "net/statwatch.h"
+#include "net/stream.h"
+#include "relay.h"
+#include "tls/tls_keyproc.h"
+#include "tls/tls_server.h"
+
+enum {
+	WORKER_TAG_LISTENER = 1,
+	WORKER_TAG_CLIENT = 2,
+	WORKER_TAG_SERVER = 3,
+	WORKER_TAG_HEALTH = 4,
+	RELAY_SESSIONS_MAX = 16384,
+	RELAY_BUF = 16384,		/* one direction's buffer */
+	RELAY_HEAD_MAX = 131072		/* an HTTP head, at most */
+};
+
+enum sess_state {
+	SESS_FREE,
+	SESS_HEAD,		/* http: reading a request head */
+	SESS_CONNECTING,	/* to a host */
+	SESS_RELAYING,
+};
+
+/* One direction: what was read from one side and is due to the other. */
+struct half {
+	char		*buf;		/* NULL while empty */
+	size_t		 off, len;
+	bool		 eof;		/* the source ended */
+	bool		 shut;		/* the end was passed on */
+	struct splice_pipe pipe;	/* fd[0] -1: no splicing */
+};
+
+struct http_sess;
+
+struct session {
+	enum sess_state		 state;
+	uint32_t		 index;
+	uint64_t		 id;		/* for the log */
+	struct rrelay		*relay;
+	struct rlistener	*listener;
+	struct stream		 cli, srv;
+	uint32_t		 cli_have, srv_have;	/* registered events */
+	struct sockaddr_storage	 peer, local;
+	struct rforward		*fwd;		/* the forward in use */
+	struct rhost		*host;		/* chosen, NULL: none yet */
+	long long		 tries;		/* connects left */
+	int64_t			 deadline;	/* monotonic ms */
+	int64_t			 started;
+	struct half		 up;		/* client to host */
+	struct half		 down;		/* host to client */
+	struct tls_conn		*tls;		/* client side, listen tls */
+	struct tls_client	*tcl;		/* host side, forward tls */
+	struct http_sess	*http;
+	const char		*done;		/* why it ended, for the log */
+	bool			 error;		/* ... and whether an error */
+	struct session		*next;		/* free list */
+};
+
+struct worker {
+	struct relay_state	*st;
+	int			 id;
+	struct evloop		 loop;
+	bool			 draining;
+	struct session		*sessions;	/* RELAY_SESSIONS_MAX */
+	uint32_t		 used;		/* slots ever handed out */
+	struct session		*free;
+	uint32_t		 nsessions;
+	uint64_t		 next_id;
+	struct bufpool		 bufs;
+	struct statwatch	 health;
+	bool			 health_on;
+	struct logsink		 log;
+	struct tls_keyproc_client keys;
+	time_t			 now;
+};
+
+/* worker.c */
+void	worker_pause_accept(struct worker *, int ms);
+
+/* session.c */
+void	session_accept(struct worker *, struct rlistener *);
+void	session_event(struct worker *, struct session *, bool server,
+	    uint32_t events);
+void	session_close(struct worker *, struct session *, const char *why,
+	    bool error);
+void	session_timeouts(struct worker *);
+bool	session_connect(struct worker *, struct session *);
+void	session_update(struct worker *, struct session *);
+void	session_drain_idle(struct worker *);
+
+/* tcp.c: bytes both ways as they come. */
+void	tcp_relay(struct worker *, struct session *);
+bool	half_move(struct worker *, struct half *, struct stream *from,
+	    struct stream *to, struct session *);
+
+/* sched.c: the host a session goes to. */
+struct rhost *sched_pick(struct worker *, struct session *);
+bool	sched_host_usable(const struct rhost *);
+
+/* health.c: hosts' states from checkd's status files. */
+void	health_init(struct worker *);
+void	health_event(struct worker *);
+
+/* log.c: relayd's connection lines. */
+void	relay_log_session(struct worker *, const struct session *);
+void	relay_log(struct worker *, bool error, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* http.c */
+void	http_start(struct worker *, struct session *);
+void	http_event(struct worker *, struct session *);
+void	http_free(struct worker *, struct session *);
+void	http_timeout(struct worker *, struct session *);
+void	http_drain(struct worker *, struct session *);
+
+#endif
