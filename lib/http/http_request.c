@@ -39,22 +39,6 @@ http_method_name(enum http_method m)
 	return (unsigned)m < HTTP_METHOD_COUNT ? method_names[m] : "";
 }
 
-/* tchar of RFC 9110 section 5.6.2: what names and methods are made of. */
-static bool
-is_tchar(unsigned char ch)
-{
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9'))
-		return true;
-	return ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
-}
-
-static bool
-slice_is(struct http_slice s, const char *word)
-{
-	return s.len == strlen(word) && strncasecmp(s.ptr, word, s.len) == 0;
-}
-
 static enum http_parse
 fail(struct http_request *req, enum http_status status, const char *why)
 {
@@ -63,31 +47,26 @@ fail(struct http_request *req, enum http_status status, const char *why)
 	return HTTP_PARSE_ERROR;
 }
 
-/*
- * Find the CR LF ending the line at pos, looking at most `max` bytes.
- * *eol is the index of the CR.  A lone CR or LF is an error.
- */
-static enum http_parse
-find_line(const char *buf, size_t len, size_t pos, size_t max, size_t *eol,
-    struct http_request *req, enum http_status too_long)
+/* A field error's status: a limit is 431, an unknown coding 501. */
+static enum http_status
+field_status(enum http_field_error e)
 {
-	size_t i, end = len - pos > max ? pos + max : len;
-
-	for (i = pos; i < end; i++) {
-		if (buf[i] == '\n')
-			return fail(req, HTTP_STATUS_BAD_REQUEST, "bare LF");
-		if (buf[i] != '\r')
-			continue;
-		if (i + 1 == len)
-			return HTTP_PARSE_MORE;
-		if (buf[i + 1] != '\n')
-			return fail(req, HTTP_STATUS_BAD_REQUEST, "bare CR");
-		*eol = i;
-		return HTTP_PARSE_DONE;
+	switch (e) {
+	case HTTP_FIELD_LINE_TOO_LONG:
+	case HTTP_FIELD_TOO_MANY:
+	case HTTP_FIELD_TOO_LARGE:
+		return HTTP_STATUS_HEADERS_TOO_LARGE;
+	case HTTP_FIELD_TE_UNSUPPORTED:
+		return HTTP_STATUS_NOT_IMPLEMENTED;
+	default:
+		return HTTP_STATUS_BAD_REQUEST;
 	}
-	if (end == len)
-		return HTTP_PARSE_MORE;
-	return fail(req, too_long, "line too long");
+}
+
+static enum http_parse
+fail_field(struct http_request *req, enum http_field_error e)
+{
+	return fail(req, field_status(e), http_field_error_text(e));
 }
 
 static enum http_method
@@ -194,7 +173,7 @@ parse_request_line(const char *buf, size_t pos, size_t eol,
 {
 	size_t i = pos, start;
 
-	while (i < eol && is_tchar((unsigned char)buf[i]))
+	while (i < eol && http_is_tchar((unsigned char)buf[i]))
 		i++;
 	if (i == pos || i == eol || buf[i] != ' ')
 		return fail(req, HTTP_STATUS_BAD_REQUEST, "invalid method");
@@ -233,210 +212,53 @@ request_line_too_long(const char *buf, size_t pos, size_t len)
 	    HTTP_STATUS_URI_TOO_LONG : HTTP_STATUS_BAD_REQUEST;
 }
 
-static bool
-parse_content_length(struct http_slice v, int64_t *out)
+/*
+ * The fields only a request has: exactly one Host on 1.1 (at most one on
+ * 1.0), and Expect.  Read once the section is whole and framed.
+ */
+static enum http_parse
+interpret_request_fields(struct http_request *req)
 {
-	int64_t n = 0;
+	const struct http_header *h;
 	size_t i;
 
-	/* 18 digits always fit in int64_t; longer is not a real length. */
-	if (v.len == 0 || v.len > 18)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		if (v.ptr[i] < '0' || v.ptr[i] > '9')
-			return false;
-		n = n * 10 + (v.ptr[i] - '0');
-	}
-	*out = n;
-	return true;
-}
-
-/* Next element of a comma list, OWS trimmed; false at the end. */
-static bool
-list_next(struct http_slice *rest, struct http_slice *elem)
-{
-	const char *p = rest->ptr, *end, *e;
-
-	if (p == NULL)
-		return false;
-	end = p + rest->len;
-	e = memchr(p, ',', rest->len);
-	if (e == NULL)
-		e = end;
-	while (p < e && (*p == ' ' || *p == '\t'))
-		p++;
-	elem->ptr = p;
-	elem->len = (size_t)(e - p);
-	while (elem->len > 0 && (p[elem->len - 1] == ' ' ||
-	    p[elem->len - 1] == '\t'))
-		elem->len--;
-	if (e == end)
-		rest->ptr = NULL;
-	else {
-		rest->ptr = e + 1;
-		rest->len = (size_t)(end - e - 1);
-	}
-	return true;
-}
-
-/* Transfer-Encoding: exactly "chunked"; other codings are 501. */
-static enum http_parse
-parse_transfer_encoding(struct http_slice v, struct http_request *req)
-{
-	struct http_slice rest = v, elem;
-	size_t n = 0, i;
-	bool chunked_seen = false;
-
-	while (list_next(&rest, &elem)) {
-		n++;
-		for (i = 0; i < elem.len; i++)
-			if (!is_tchar((unsigned char)elem.ptr[i]))
-				break;
-		if (elem.len == 0 || i < elem.len)
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "malformed Transfer-Encoding");
-		if (slice_is(elem, "chunked")) {
-			if (chunked_seen)
+	for (i = 0; i < req->nheaders; i++) {
+		h = &req->headers[i];
+		if (http_slice_is(h->name, "Host")) {
+			if (req->host.ptr != NULL)
 				return fail(req, HTTP_STATUS_BAD_REQUEST,
-				    "chunked twice");
-			chunked_seen = true;
-		} else if (chunked_seen)
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "chunked is not the last coding");
+				    "duplicate Host");
+			if (!valid_authority(h->value))
+				return fail(req, HTTP_STATUS_BAD_REQUEST,
+				    "invalid Host");
+			req->host = h->value;
+		} else if (http_slice_is(h->name, "Expect") &&
+		    http_slice_is(h->value, "100-continue"))
+			req->expect_continue = true;
 	}
-	if (!chunked_seen || n != 1)
-		return fail(req, HTTP_STATUS_NOT_IMPLEMENTED,
-		    "unsupported Transfer-Encoding");
-	req->chunked = true;
-	return HTTP_PARSE_DONE;
-}
-
-static void
-parse_connection(struct http_slice v, bool *close, bool *keep)
-{
-	struct http_slice rest = v, elem;
-
-	while (list_next(&rest, &elem)) {
-		if (slice_is(elem, "close"))
-			*close = true;
-		else if (slice_is(elem, "keep-alive"))
-			*keep = true;
-	}
-}
-
-struct framing {
-	bool	cl_seen, te_seen, close, keep;
-};
-
-/* What the server must understand of a field to frame the request. */
-static enum http_parse
-interpret_header(const struct http_header *h, struct http_request *req,
-    struct framing *f)
-{
-	if (slice_is(h->name, "Host")) {
-		if (req->host.ptr != NULL)
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "duplicate Host");
-		if (!valid_authority(h->value))
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "invalid Host");
-		req->host = h->value;
-	} else if (slice_is(h->name, "Content-Length")) {
-		if (f->cl_seen)
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "duplicate Content-Length");
-		f->cl_seen = true;
-		if (!parse_content_length(h->value, &req->content_length))
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "invalid Content-Length");
-	} else if (slice_is(h->name, "Transfer-Encoding")) {
-		if (f->te_seen)
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "duplicate Transfer-Encoding");
-		f->te_seen = true;
-		return parse_transfer_encoding(h->value, req);
-	} else if (slice_is(h->name, "Connection"))
-		parse_connection(h->value, &f->close, &f->keep);
-	else if (slice_is(h->name, "Expect") &&
-	    slice_is(h->value, "100-continue"))
-		req->expect_continue = true;
-	return HTTP_PARSE_DONE;
-}
-
-/* field-name ":" OWS field-value OWS, between pos and eol. */
-static enum http_parse
-parse_field(const char *buf, size_t pos, size_t eol, struct http_header *h,
-    struct http_request *req)
-{
-	size_t i = pos, end = eol;
-
-	if (buf[pos] == ' ' || buf[pos] == '\t')
-		return fail(req, HTTP_STATUS_BAD_REQUEST, "obs-fold");
-	while (i < eol && is_tchar((unsigned char)buf[i]))
-		i++;
-	if (i == pos || i == eol || buf[i] != ':')
-		return fail(req, HTTP_STATUS_BAD_REQUEST,
-		    "invalid header name");
-	h->name.ptr = buf + pos;
-	h->name.len = i - pos;
-	for (i++; i < eol && (buf[i] == ' ' || buf[i] == '\t'); i++)
-		;
-	while (end > i && (buf[end - 1] == ' ' || buf[end - 1] == '\t'))
-		end--;
-	h->value.ptr = buf + i;
-	h->value.len = end - i;
-	for (; i < end; i++) {
-		unsigned char ch = (unsigned char)buf[i];
-
-		/* VCHAR, SP, HTAB and obs-text; no other control. */
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			return fail(req, HTTP_STATUS_BAD_REQUEST,
-			    "control byte in header value");
-	}
+	if (req->minor == 1 && req->host.ptr == NULL)
+		return fail(req, HTTP_STATUS_BAD_REQUEST, "missing Host");
 	return HTTP_PARSE_DONE;
 }
 
 static enum http_parse
 parse_fields(const char *buf, size_t len, size_t pos, struct http_request *req)
 {
-	size_t start = pos, eol, budget;
+	struct http_fields f = { .headers = req->headers };
+	enum http_field_error err = HTTP_FIELD_OK;
 	enum http_parse r;
-	struct framing f = { false, false, false, false };
 
-	for (;;) {
-		budget = HTTP_HEADER_BYTES_MAX - (pos - start);
-		r = find_line(buf, len, pos, budget + 2, &eol, req,
-		    HTTP_STATUS_HEADERS_TOO_LARGE);
-		if (r != HTTP_PARSE_DONE)
-			return r;
-		if (eol == pos)
-			break;
-		if (req->nheaders == HTTP_HEADERS_MAX)
-			return fail(req, HTTP_STATUS_HEADERS_TOO_LARGE,
-			    "too many header fields");
-		if (parse_field(buf, pos, eol, &req->headers[req->nheaders],
-		    req) != HTTP_PARSE_DONE)
-			return HTTP_PARSE_ERROR;
-		if (interpret_header(&req->headers[req->nheaders], req, &f) !=
-		    HTTP_PARSE_DONE)
-			return HTTP_PARSE_ERROR;
-		req->nheaders++;
-		pos = eol + 2;
-		if (pos - start > HTTP_HEADER_BYTES_MAX)
-			return fail(req, HTTP_STATUS_HEADERS_TOO_LARGE,
-			    "header fields too large");
-	}
-	req->head_len = eol + 2;
-	if (f.cl_seen && f.te_seen)
-		return fail(req, HTTP_STATUS_BAD_REQUEST,
-		    "both Content-Length and Transfer-Encoding");
-	if (f.te_seen && req->minor == 0)
-		return fail(req, HTTP_STATUS_BAD_REQUEST,
-		    "Transfer-Encoding in HTTP/1.0");
-	if (req->minor == 1 && req->host.ptr == NULL)
-		return fail(req, HTTP_STATUS_BAD_REQUEST, "missing Host");
-	req->keep_alive = req->minor == 1 ? !f.close : (f.keep && !f.close);
-	return HTTP_PARSE_DONE;
+	r = http_fields_parse(buf, len, pos, req->minor, &f, &err);
+	req->nheaders = f.nheaders;
+	if (r == HTTP_PARSE_ERROR)
+		return fail_field(req, err);
+	if (r != HTTP_PARSE_DONE)
+		return r;
+	req->head_len = f.end;
+	req->content_length = f.content_length;
+	req->chunked = f.chunked;
+	req->keep_alive = f.keep_alive;
+	return interpret_request_fields(req);
 }
 
 static void
@@ -461,6 +283,7 @@ http_request_parse(const char *buf, size_t len, struct http_request *req)
 {
 	size_t pos = 0, eol, n;
 	enum http_parse r;
+	enum http_field_error err = HTTP_FIELD_OK;
 
 	reset(req);
 	/* RFC 9112 section 2.2: ignore a few empty lines before a request. */
@@ -471,10 +294,13 @@ http_request_parse(const char *buf, size_t len, struct http_request *req)
 			    "too many empty lines");
 	if (len - pos < 2)
 		return HTTP_PARSE_MORE;
-	r = find_line(buf, len, pos, HTTP_REQUEST_LINE_MAX, &eol, req,
-	    HTTP_STATUS_URI_TOO_LONG);
-	if (r == HTTP_PARSE_ERROR && req->status == HTTP_STATUS_URI_TOO_LONG)
-		req->status = request_line_too_long(buf, pos, len);
+	r = http_line_find(buf, len, pos, HTTP_REQUEST_LINE_MAX, &eol, &err);
+	if (r == HTTP_PARSE_ERROR && err == HTTP_FIELD_LINE_TOO_LONG)
+		return fail(req, request_line_too_long(buf, pos, len),
+		    http_field_error_text(err));
+	if (r == HTTP_PARSE_ERROR)
+		return fail(req, HTTP_STATUS_BAD_REQUEST,
+		    http_field_error_text(err));
 	if (r != HTTP_PARSE_DONE)
 		return r;
 	if (parse_request_line(buf, pos, eol, req) != HTTP_PARSE_DONE)
@@ -485,10 +311,5 @@ http_request_parse(const char *buf, size_t len, struct http_request *req)
 const struct http_header *
 http_request_header(const struct http_request *req, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < req->nheaders; i++)
-		if (slice_is(req->headers[i].name, name))
-			return &req->headers[i];
-	return NULL;
+	return http_header_find(req->headers, req->nheaders, name);
 }

@@ -21,13 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/http_fields.h"
 #include "http/http_status.h"
 
-/* Limits, each the reason for its status code. */
+/*
+ * Limits, each the reason for its status code.  Past HTTP_HEADER_BYTES_MAX
+ * or HTTP_HEADERS_MAX (http_fields.h) the answer is 431.
+ */
 enum {
 	HTTP_REQUEST_LINE_MAX = 8192,	/* longer: 414 (or 400 if no URI) */
-	HTTP_HEADER_BYTES_MAX = 8192,	/* header fields together: 431 */
-	HTTP_HEADERS_MAX = 100,		/* number of fields: 431 */
 	HTTP_LEADING_CRLF_MAX = 8	/* empty lines tolerated before it */
 };
 
@@ -56,16 +58,6 @@ enum http_target_form {
 	HTTP_TARGET_ASTERISK	/* *, OPTIONS only */
 };
 
-struct http_slice {
-	const char	*ptr;	/* NULL: absent */
-	size_t		 len;
-};
-
-struct http_header {
-	struct http_slice name;
-	struct http_slice value;	/* without leading/trailing OWS */
-};
-
 struct http_request {
 	enum http_method	 method;
 	struct http_slice	 method_name;
@@ -86,12 +78,7 @@ struct http_request {
 	const char		*error;		/* short reason, for the log */
 };
 
-enum http_parse {
-	HTTP_PARSE_DONE,	/* req filled; head_len bytes used */
-	HTTP_PARSE_MORE,	/* the head is not complete yet */
-	HTTP_PARSE_ERROR	/* req->status and req->error say why */
-};
-
+/* On HTTP_PARSE_ERROR, req->status and req->error say why. */
 enum http_parse	 http_request_parse(const char *buf, size_t len,
 		    struct http_request *req);
 /* The method's name, e.g. "GET"; "" for HTTP_METHOD_UNKNOWN. */
