@@ -262,13 +262,27 @@ connect_host(struct worker *w, struct session *s)
 	return true;
 }
 
-static void
-drop_server(struct session *s)
+void
+session_drop_server(struct session *s)
 {
 	if (s->srv.fd != -1)
 		(void)close(s->srv.fd);
 	s->srv.fd = -1;
 	s->srv_have = 0;
+}
+
+/*
+ * The session cannot go on: an HTTP client gets the relay's page with
+ * status (503 no host, 502 refused, 504 too slow), a TCP client a close.
+ */
+static void
+session_fail(struct worker *w, struct session *s, int status,
+    const char *why)
+{
+	if (s->relay->http)
+		http_connect_failed(w, s, status, why);
+	else
+		session_close(w, s, why, true);
 }
 
 /*
@@ -283,15 +297,15 @@ session_connect(struct worker *w, struct session *s)
 
 	for (;;) {
 		if ((s->host = sched_pick(w, s)) == NULL) {
-			session_close(w, s, e != 0 ? strerror(e) :
-			    "no host available", true);
+			session_fail(w, s, e != 0 ? 502 : 503, e != 0 ?
+			    strerror(e) : "no host available");
 			return false;
 		}
 		if (connect_host(w, s))
 			return true;
 		e = errno;
 		if (s->tries-- <= 0) {
-			session_close(w, s, strerror(e), true);
+			session_fail(w, s, 502, strerror(e));
 			return false;
 		}
 	}
@@ -312,9 +326,9 @@ connect_done(struct worker *w, struct session *s, uint32_t events)
 		connected(w, s);
 		return;
 	}
-	drop_server(s);
+	session_drop_server(s);
 	if (s->tries-- <= 0) {
-		session_close(w, s, strerror(err), true);
+		session_fail(w, s, 502, strerror(err));
 		return;
 	}
 	if (session_connect(w, s))
@@ -368,7 +382,7 @@ session_close(struct worker *w, struct session *s, const char *why,
 		stream_close_notify(&s->cli);
 	if (s->cli.fd != -1)
 		(void)close(s->cli.fd);
-	drop_server(s);
+	session_drop_server(s);
 	if (s->tls != NULL) {
 		tls_conn_release(s->tls);
 		free(s->tls);
@@ -401,9 +415,9 @@ session_timeouts(struct worker *w)
 				session_close(w, s, "session timeout", true);
 			continue;
 		}
-		drop_server(s);
+		session_drop_server(s);
 		if (s->tries-- <= 0)
-			session_close(w, s, "connect timeout", true);
+			session_fail(w, s, 504, "connect timeout");
 		else if (session_connect(w, s) && s->state == SESS_RELAYING)
 			session_update(w, s);
 	}

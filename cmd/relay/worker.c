@@ -97,6 +97,19 @@ sandbox(struct worker *w)
 	sandbox_relay(&socks, SANDBOX_ABI_KERNEL);
 }
 
+/* An HTTP buffer holds the largest head any relay accepts, and more. */
+static size_t
+http_buffer_size(const struct relay_state *st)
+{
+	size_t size = 32768;
+	uint32_t i;
+
+	for (i = 0; i < st->nrelays; i++)
+		if (st->relays[i].headerlen + 4096 > size)
+			size = st->relays[i].headerlen + 4096;
+	return size;
+}
+
 static void
 setup(struct worker *w, struct relay_state *st, int id)
 {
@@ -113,6 +126,7 @@ setup(struct worker *w, struct relay_state *st, int id)
 	    sizeof(*w->sessions))) == NULL)
 		die(DIE_SYS, "out of memory");
 	bufpool_init(&w->bufs, RELAY_BUF);
+	bufpool_init(&w->hbufs, http_buffer_size(st));
 	logsink_init(&w->log, "relay", st->syslog_fd);
 	if (st->keyproc_fd[id] != -1)
 		tls_keyproc_client_init(&w->keys, st->keyproc_fd[id]);

@@ -82,7 +82,8 @@ struct worker {
 	struct session		*free;
 	uint32_t		 nsessions;
 	uint64_t		 next_id;
-	struct bufpool		 bufs;
+	struct bufpool		 bufs;		/* TCP relays' */
+	struct bufpool		 hbufs;		/* HTTP relays', heads fit */
 	struct statwatch	 health;
 	bool			 health_on;
 	struct logsink		 log;
@@ -103,6 +104,7 @@ void	session_timeouts(struct worker *);
 bool	session_connect(struct worker *, struct session *);
 void	session_update(struct worker *, struct session *);
 void	session_drain_idle(struct worker *);
+void	session_drop_server(struct session *);
 
 /* tcp.c: bytes both ways as they come. */
 void	tcp_relay(struct worker *, struct session *);
@@ -128,5 +130,7 @@ void	http_event(struct worker *, struct session *);
 void	http_free(struct worker *, struct session *);
 void	http_timeout(struct worker *, struct session *);
 void	http_drain(struct worker *, struct session *);
+void	http_connect_failed(struct worker *, struct session *, int status,
+	    const char *why);
 
 #endif
