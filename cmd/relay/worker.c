@@ -97,6 +97,37 @@ sandbox(struct worker *w)
 	sandbox_relay(&socks, SANDBOX_ABI_KERNEL);
 }
 
+static struct tls_keyproc_client *keyproc;
+
+/*
+ * A relay's handshakes are signed by the key process, with the key of
+ * the relay's keypair the SNI name chose: its keys are in a row there.
+ */
+static size_t
+sign_remote(void *arg, size_t host, int key_type, unsigned hash_id,
+    const unsigned char *hv, size_t hv_len, unsigned char *sig,
+    size_t sig_max)
+{
+	const struct rrelay *r = arg;
+
+	return tls_sign_remote(keyproc, r->key_base + host, key_type,
+	    hash_id, hv, hv_len, sig, sig_max);
+}
+
+static void
+signers_init(struct worker *w)
+{
+	uint32_t i;
+
+	keyproc = &w->keys;
+	for (i = 0; i < w->st->nrelays; i++)
+		if (w->st->relays[i].site != NULL) {
+			w->st->relays[i].site->srv.signer.sign = sign_remote;
+			w->st->relays[i].site->srv.signer.arg =
+			    &w->st->relays[i];
+		}
+}
+
 /* An HTTP buffer holds the largest head any relay accepts, and more. */
 static size_t
 http_buffer_size(const struct relay_state *st)
@@ -128,8 +159,10 @@ setup(struct worker *w, struct relay_state *st, int id)
 	bufpool_init(&w->bufs, RELAY_BUF);
 	bufpool_init(&w->hbufs, http_buffer_size(st));
 	logsink_init(&w->log, "relay", st->syslog_fd);
-	if (st->keyproc_fd[id] != -1)
+	if (st->keyproc_fd[id] != -1) {
 		tls_keyproc_client_init(&w->keys, st->keyproc_fd[id]);
+		signers_init(w);
+	}
 	health_init(w);
 	sandbox(w);
 	listeners_poll(w, true);
