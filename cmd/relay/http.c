@@ -477,8 +477,6 @@ response_done(struct worker *w, struct session *s)
 		h->phase = PH_CLOSING;
 		return;
 	}
-	relay_log_session(w, s);
-	s->id = ++w->next_id;
 	h->phase = PH_REQ_HEAD;
 	s->state = SESS_HEAD;
 	release_idle(w, h);

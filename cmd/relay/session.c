@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -193,6 +194,22 @@ queue_proxy_header(struct worker *w, struct session *s)
 	return true;
 }
 
+/*
+ * SNI, and the name the certificate must carry: the host's name as
+ * written -- unless it is an address, which SNI cannot carry (RFC 6066);
+ * the chain is then verified without a name.
+ */
+static const char *
+server_name(const struct rhost *h)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, h->name, a) == 1 ||
+	    inet_pton(AF_INET6, h->name, a) == 1)
+		return NULL;
+	return h->name;
+}
+
 static bool
 start_server_tls(struct session *s)
 {
@@ -200,8 +217,8 @@ start_server_tls(struct session *s)
 
 	if ((s->tcl = malloc(sizeof(*s->tcl))) == NULL)
 		return false;
-	/* SNI: the host's name as written, unless it is an address. */
-	if (!tls_client_init(s->tcl, &r->client, s->host->name, NULL)) {
+	if (!tls_client_init(s->tcl, &r->client, server_name(s->host),
+	    NULL)) {
 		free(s->tcl);
 		s->tcl = NULL;
 		return false;
