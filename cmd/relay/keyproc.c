@@ -48,7 +48,11 @@ serve(struct relay_state *st, const int *fds, int n)
 	static struct tls_keyproc_server srv[KEYPROC_WORKERS_MAX];
 	struct pollfd pfd[KEYPROC_WORKERS_MAX];
 	int i, open = n;
+	sigset_t none;
 
+	/* The parent blocks its signals for its signalfd: not ours. */
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	close_all_but(fds, n);
 	privdrop_apply(st->statedir, &st->user);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

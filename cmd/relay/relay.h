@@ -95,6 +95,7 @@ struct rlistener {
 struct relay_state {
 	const struct relayd_conf *conf;
 	struct arena		*arena;		/* the configuration's */
+	struct arena		*mem;		/* relays, hosts, ports */
 	struct privdrop_user	 user;
 	const char		*statedir;
 	int			 verbose;

@@ -160,10 +160,12 @@ add_port(struct relay_state *st, uint16_t port)
 	for (i = 0; i < st->nports; i++)
 		if (st->ports[i] == port)
 			return true;
-	if ((p = realloc(st->ports, (st->nports + 1) * sizeof(*p))) == NULL)
-		return relay_fail(st, true, "ports");
+	/* Few ports, once per generation: the old array stays in the arena. */
+	p = arena_alloc(st->mem, (st->nports + 1) * sizeof(*p));
+	if (st->nports > 0)
+		memcpy(p, st->ports, st->nports * sizeof(*p));
+	p[st->nports++] = port;
 	st->ports = p;
-	st->ports[st->nports++] = port;
 	return true;
 }
 
@@ -192,8 +194,7 @@ setup_table(struct relay_state *st, struct rforward *fw)
 
 	t->inst = u->inst;
 	t->nhosts = (uint32_t)u->table->nhosts;
-	if ((t->hosts = calloc(t->nhosts, sizeof(*t->hosts))) == NULL)
-		return relay_fail(st, true, "table %s", u->table->name);
+	t->hosts = arena_alloc(st->mem, t->nhosts * sizeof(*t->hosts));
 	t->mode = u->opts.mode_set ? u->opts.mode : RD_MODE_ROUNDROBIN;
 	mode_key(t, u->opts.key, u->table->name);
 	t->checked = u->opts.check.type != RD_CHECK_NONE;
@@ -217,8 +218,7 @@ setup_address(struct relay_state *st, struct rforward *fw)
 	struct rtable *t = &fw->table;
 
 	t->nhosts = 1;
-	if ((t->hosts = calloc(1, sizeof(*t->hosts))) == NULL)
-		return relay_fail(st, true, "forward");
+	t->hosts = arena_alloc(st->mem, sizeof(*t->hosts));
 	t->hosts[0].table = t;
 	fw->retry = fw->conf->retry;
 	if (!resolve_host(st, &fw->conf->addr, fw->conf->name, fw->conf->port,
@@ -285,8 +285,9 @@ relay_setup(struct relay_state *st, const struct relay_state *old)
 		n += !rc->disable;
 	st->keyproc_pid = -1;
 	memset(st->keyproc_fd, -1, sizeof(st->keyproc_fd));
-	if ((st->relays = calloc(n > 0 ? n : 1, sizeof(*st->relays))) == NULL)
-		return relay_fail(st, true, "relays");
+	st->mem = arena_new();
+	st->relays = arena_alloc(st->mem, (n > 0 ? n : 1) *
+	    sizeof(*st->relays));
 	for (rc = st->conf->relays; rc != NULL; rc = rc->next) {
 		if (rc->disable)
 			continue;
@@ -304,7 +305,6 @@ void
 relay_teardown(struct relay_state *st, const struct relay_state *cur)
 {
 	uint32_t i;
-	int f;
 
 	for (i = 0; i < st->nlisteners; i++)
 		if (st->listeners[i].fd != -1 && (cur == NULL ||
@@ -313,13 +313,10 @@ relay_teardown(struct relay_state *st, const struct relay_state *cur)
 			(void)close(st->listeners[i].fd);
 	st->nlisteners = 0;
 	relay_tls_teardown(st);
-	for (i = 0; i < st->nrelays; i++)
-		for (f = 0; f < st->relays[i].nfwd; f++)
-			free(st->relays[i].fwd[f].table.hosts);
-	free(st->relays);
+	arena_free(st->mem);
+	st->mem = NULL;
 	st->relays = NULL;
 	st->nrelays = 0;
-	free(st->ports);
 	st->ports = NULL;
 	st->nports = 0;
 }
