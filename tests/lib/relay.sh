@@ -84,7 +84,7 @@ relay_start() {
 	rm -f "$T/ready"
 	mkfifo "$T/ready"
 	# shellcheck disable=SC2086
-	bin/relay -d -f "$T/relayd.conf" -s "$STATE" -r 3 ${RELAY_ARGS:-} \
+	${RELAY_BIN:-bin/relay} -d -f "$T/relayd.conf" -s "$STATE" -r 3 ${RELAY_ARGS:-} \
 	    3>"$T/ready" 2>>"$T/stderr" &
 	RELAY_PID=$!
 	if ! read -r _ <"$T/ready"; then
