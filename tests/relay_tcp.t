@@ -274,8 +274,16 @@ while [ "$(workers | grep -c .)" -ne 1 ] && [ $i -lt 50 ]; do
 done
 is "$(workers | grep -c .)" 1 "the old generation's worker is gone once drained"
 
-# SIGTERM.
+# SIGTERM while a session is in flight: it finishes, then relay exits.
+rm -f "$T/marker"
+perl "$T/slow.pl" "$L_NOSPLICE" "$T/marker" >"$T/slow.out" 2>&1 &
+slow=$!
+i=0
+while [ ! -e "$T/marker" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
 relay_stop
+wait "$slow"
+is "$(cat "$T/slow.out" | tr '\n' ' ')" "one two " \
+    "SIGTERM: the session in flight finishes first"
 is "$RELAY_STATUS" 0 "SIGTERM: relay exits 0"
 like "$(printf 'x\n' | send 127.0.0.1 "$L_ECHO")" "^REFUSED\$" \
     "and its port is closed"
