@@ -266,7 +266,7 @@ is "$(printf 'new\n' | send 127.0.0.1 "$L_NEW")" "new" "the new relay serves"
 is "$(printf 'old\n' | send 127.0.0.1 "$L_ECHO")" "old" "an old relay still serves"
 is "$(count 127.0.0.1 "$L_RR" 6)" "a=2 b=2 c=2" "and schedules as before"
 wait "$slow"
-is "$(cat "$T/slow.out" | tr '\n' ' ')" "one two " \
+is "$(tr '\n' ' ' <"$T/slow.out")" "one two " \
     "a session open across the reload finishes in the old worker"
 i=0
 while [ "$(workers | grep -c .)" -ne 1 ] && [ $i -lt 50 ]; do
@@ -282,7 +282,7 @@ i=0
 while [ ! -e "$T/marker" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
 relay_stop
 wait "$slow"
-is "$(cat "$T/slow.out" | tr '\n' ' ')" "one two " \
+is "$(tr '\n' ' ' <"$T/slow.out")" "one two " \
     "SIGTERM: the session in flight finishes first"
 is "$RELAY_STATUS" 0 "SIGTERM: relay exits 0"
 like "$(printf 'x\n' | send 127.0.0.1 "$L_ECHO")" "^REFUSED\$" \
