@@ -49,6 +49,12 @@ half_fill(struct worker *w, struct half *h, struct stream *from,
 	return true;
 }
 
+/*
+ * stream_splice stops after RELAY_BUF * 4 bytes read with `from` still
+ * readable; with edge-triggered events no new edge comes for bytes (or
+ * an end) already there, so go on until `from` is empty, `to` is full or
+ * the end is reached -- as half_move's buffered loop does.
+ */
 static bool
 half_splice(struct half *h, struct stream *from, struct stream *to,
     bool *moved)
@@ -56,11 +62,13 @@ half_splice(struct half *h, struct stream *from, struct stream *to,
 	bool eof = false;
 	ssize_t n;
 
-	n = stream_splice(from, to, &h->pipe, RELAY_BUF * 4, &eof);
-	if (n < 0)
-		return false;
-	if (n > 0)
-		*moved = true;
+	do {
+		n = stream_splice(from, to, &h->pipe, RELAY_BUF * 4, &eof);
+		if (n < 0)
+			return false;
+		if (n > 0)
+			*moved = true;
+	} while (!eof && n > 0 && h->pipe.held == 0 && from->readable);
 	if (eof)
 		h->eof = true;
 	return true;
