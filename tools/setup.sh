@@ -10,7 +10,7 @@ pkgs="gcc make libc6-dev libcrypt-dev libbearssl-dev skalibs-dev libseccomp-dev 
 # supervision, used by `make run` and the tests
 pkgs="$pkgs s6 execline"
 # tests: TAP harness, real clients and peers, analysers, fuzzer runtime
-pkgs="$pkgs perl curl openssl testssl.sh php-fpm iproute2 nftables netbase"
+pkgs="$pkgs perl libio-socket-ssl-perl curl openssl testssl.sh php-fpm iproute2 nftables netbase"
 pkgs="$pkgs mandoc cppcheck clang libclang-rt-14-dev"
 # strace: fcgi_bridge.t checks which calls give the socket its owner and
 # stops the bridge between bind and chown; procps: pgrep for leftovers
