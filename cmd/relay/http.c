@@ -180,6 +180,21 @@ http_connect_failed(struct worker *w, struct session *s, int status,
 	http_fail(w, s, status, why);
 }
 
+/* Bytes that must reach the host before the request (a PROXY header). */
+bool
+http_prepend(struct worker *w, struct session *s, const void *p, size_t n)
+{
+	struct hbuf *b = &s->http->tosrv;
+
+	if (!hbuf_get(w, b) || hbuf_avail(b) + n > b->cap)
+		return false;
+	memmove(b->p + n, b->p + b->off, hbuf_avail(b));
+	memcpy(b->p, p, n);
+	b->len = hbuf_avail(b) + n;
+	b->off = 0;
+	return true;
+}
+
 /* Emit len body bytes at p the way out frames them. */
 static void
 emit(struct hbuf *o, enum out_framing out, const char *p, size_t len)

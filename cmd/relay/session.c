@@ -183,6 +183,8 @@ queue_proxy_header(struct worker *w, struct session *s)
 	    PROXY_HEADER_V1, &s->peer, &s->local, hdr, sizeof(hdr));
 	if (n == 0)
 		return false;
+	if (s->relay->http)
+		return http_prepend(w, s, hdr, n);
 	if (h->buf == NULL && (h->buf = bufpool_get(&w->bufs)) == NULL)
 		return false;
 	if (h->len - h->off + n > RELAY_BUF)

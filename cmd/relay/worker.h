@@ -130,6 +130,8 @@ void	http_event(struct worker *, struct session *);
 void	http_free(struct worker *, struct session *);
 void	http_timeout(struct worker *, struct session *);
 void	http_drain(struct worker *, struct session *);
+bool	http_prepend(struct worker *, struct session *, const void *,
+	    size_t);
 void	http_connect_failed(struct worker *, struct session *, int status,
 	    const char *why);
 
