@@ -293,6 +293,20 @@ body_init(struct body *b, enum http_body_kind in, enum out_framing out,
 	http_chunked_init(&b->dec);
 }
 
+/*
+ * The host's connection goes, and with it whatever the host sent beyond
+ * its last response: those bytes answer no request of this session, and
+ * left in sin they would be read as the answer to the next one.
+ */
+static void
+drop_host(struct worker *w, struct session *s)
+{
+	session_drop_server(s);
+	if (s->http->sin.p != NULL)
+		hbuf_put(w, &s->http->sin);
+	s->http->srv_eof = false;
+}
+
 /* The host's connection serves this request, or a new one is made. */
 static bool
 ensure_host(struct worker *w, struct session *s)
@@ -302,8 +316,7 @@ ensure_host(struct worker *w, struct session *s)
 		s->state = SESS_RELAYING;
 		return true;
 	}
-	session_drop_server(s);
-	s->http->srv_eof = false;
+	drop_host(w, s);
 	s->host = NULL;
 	s->fwd = NULL;
 	return session_connect(w, s);
@@ -471,8 +484,9 @@ response_done(struct worker *w, struct session *s)
 
 	if (!h->req.done)
 		h->keep_alive = false;	/* the rest of it is no request */
-	if (!h->srv_keep || !h->req.done)
-		session_drop_server(s);
+	/* Bytes past the response's end: a host out of step, not reused. */
+	if (!h->srv_keep || !h->req.done || hbuf_avail(&h->sin) > 0)
+		drop_host(w, s);
 	if (!h->keep_alive) {
 		h->phase = PH_CLOSING;
 		return;
@@ -579,7 +593,7 @@ read_sides(struct worker *w, struct session *s, bool *progress)
 	if (h->phase == PH_REQ_HEAD && s->srv.readable) {
 		/* A kept connection that stirs is closed or talking out of
 		 * turn: either way it serves no further request. */
-		session_drop_server(s);
+		drop_host(w, s);
 		return 0;
 	}
 	return fill(w, &h->sin, &s->srv, &h->srv_eof, progress);
