@@ -32,8 +32,18 @@ rb_start HG hang
 rb_start EB endless
 rb_start SB splitcl
 CLOSED=$(free_port)
+# Hosts that break their own framing.
+OK3='HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n'
+SMUG='HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nSMUGGLED'
+canned_start K1 "${OK3}abc${SMUG}" "${OK3}two"
+canned_start K2 "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc$SMUG" "${OK3}two"
+canned_start K3 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end\n' CLOSE
+canned_start K4 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
+canned_start K5 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
+canned_start K6 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nmore\r\n0\r\n\r\n'
+canned_start K7 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok'
 
-for v in PH PB PW PG PR PHG PE PS PC PN PL; do
+for v in PH PB PW PG PR PHG PE PS PC PN PL P1 P2 P3 P4 P5 P6 P7; do
 	eval "$v=\$(free_port)"
 done
 
@@ -62,7 +72,14 @@ $(relay endless "$PE" web 3 "127.0.0.1 port $EB")
 $(relay splitcl "$PS" web 3 "127.0.0.1 port $SB")
 $(relay closed "$PC" web 3 "127.0.0.1 port $CLOSED")
 $(relay nohost "$PN" web 3 "<down> port $PORT")
-$(relay small "$PL" small 3 "127.0.0.1 port $HB")"
+$(relay small "$PL" small 3 "127.0.0.1 port $HB")
+$(relay k1 "$P1" web 3 "127.0.0.1 port $K1")
+$(relay k2 "$P2" web 3 "127.0.0.1 port $K2")
+$(relay k3 "$P3" web 3 "127.0.0.1 port $K3")
+$(relay k4 "$P4" web 3 "127.0.0.1 port $K4")
+$(relay k5 "$P5" web 3 "127.0.0.1 port $K5")
+$(relay k6 "$P6" web 3 "127.0.0.1 port $K6")
+$(relay k7 "$P7" web 3 "127.0.0.1 port $K7")"
 
 C="curl -s --max-time 10"
 
@@ -307,6 +324,38 @@ is "$(status_line "$out")" "HTTP/1.1 502 Bad Gateway" "a closed port: 502"
 out=$(printf "${G}\r\n" | rawp "$PN")
 is "$(status_line "$out")" "HTTP/1.1 503 Service Unavailable" \
     "a table that is disabled: 503"
+
+# Hosts out of step with their own framing.
+is "$($C "http://127.0.0.1:$P1/1" "http://127.0.0.1:$P1/2")" "abcabc" \
+    "bytes after a response's Content-Length never answer the next request"
+is "$($C "http://127.0.0.1:$P2/1" "http://127.0.0.1:$P2/2")" "abcabc" \
+    "nor after Connection: close (the next request gets a new connection)"
+printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | rawp "$P3" >"$R/k3.out"
+like "$(cat "$R/k3.out")" 'Transfer-Encoding: chunked' \
+    "a response without a length: chunked for an HTTP/1.1 client"
+is "$($C "http://127.0.0.1:$P3/")" "until the end" "and curl reads it whole"
+printf 'GET / HTTP/1.0\r\n\r\n' | rawp "$P3" >"$R/k3.out"
+out=$(cat "$R/k3.out")
+like "$out" 'Connection: close' \
+    "a response without a length: to an HTTP/1.0 client, ended by the close"
+! printf '%s' "$out" | grep -q 'Transfer-Encoding'
+ok $? "a response without a length: no chunks for an HTTP/1.0 client"
+like "$out" '^until the end$' "a response without a length: the body for HTTP/1.0"
+out=$($C -i "http://127.0.0.1:$P4/")
+is "$(status_line "$out")" "HTTP/1.1 200 OK" \
+    "a 100 Continue nobody asked for is not passed on"
+like "$out" '^ok$' "and the response after it is"
+out=$(printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | rawp "$P5")
+is "$(status_line "$out")" "HTTP/1.1 502 Bad Gateway" \
+    "a 101 to a request that asked for no upgrade: 502"
+$C -o "$R/k6.out" "http://127.0.0.1:$P6/"
+isnt "$?" 0 "a bad chunk size mid-body from the host: the transfer fails"
+sleep 0.2
+like "$(relay_log | grep "^relay k6,")" 'invalid chunked body from host' \
+    "a bad chunk size mid-body from the host: the log says so"
+out=$(printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | rawp "$P7")
+is "$(status_line "$out")" "HTTP/1.1 502 Bad Gateway" \
+    "a response head with bare LFs: 502"
 
 # --- 6. The log and the end.
 like "$(relay_log)" \

@@ -9,6 +9,7 @@
 #   rb_start VAR MODE [ARG...] a relay_backend.pl on a free port, recording
 #                             into $R/VAR.rec; sets $VAR to the port
 #   rb_record VAR             what that backend received so far
+#   canned_start VAR ANSWER... relay_canned.pl, its port in $VAR
 #   rawp PORT                 raw.pl to PORT: stdin out, the answer printed
 #   status_line TEXT          the first line of TEXT, without its CR
 #   relay_log                 the relay's stderr so far
@@ -94,4 +95,22 @@ status_line() {
 
 relay_log() {
 	cat "$R/stderr"
+}
+
+# canned_start VAR ANSWER...: tests/lib/relay_canned.pl on a free port,
+# set in $VAR; each ANSWER is sent as is (\r and \n written so).
+canned_start() {
+	_var=$1
+	shift
+	_port=$(free_port)
+	rm -f "$R/rb.ready"
+	mkfifo "$R/rb.ready"
+	perl tests/lib/relay_canned.pl "$_port" "$@" >"$R/rb.ready" \
+	    2>>"$R/rb.stderr" &
+	RB_PIDS="$RB_PIDS $!"
+	if ! read -r _ <"$R/rb.ready"; then
+		cat "$R/rb.stderr" >&2
+		bail_out "relay_canned.pl did not start"
+	fi
+	eval "$_var=\$_port"
 }
