@@ -414,6 +414,28 @@ interim_or_upgrade(struct worker *w, struct session *s)
 	return 0;
 }
 
+/*
+ * Expect: 100-continue: the client sends its body only after the 100, so
+ * a 100 (any 1xx but 101) that comes while the body is awaited goes on
+ * at once, not after the body as a final response would.
+ */
+static void
+early_interim(struct worker *w, struct session *s, bool *progress)
+{
+	struct http_sess *h = s->http;
+
+	if (!h->expect || h->req.done || hbuf_avail(&h->sin) == 0)
+		return;
+	if (http_response_parse(h->sin.p + h->sin.off, hbuf_avail(&h->sin),
+	    &resp) != HTTP_PARSE_DONE || resp.status >= 200 ||
+	    resp.status == 101)
+		return;		/* read again once the body is through */
+	h->sin.off += resp.head_len;
+	*progress = true;
+	if (interim_or_upgrade(w, s) == -1)
+		http_fail(w, s, 502, "interim response does not fit");
+}
+
 static enum out_framing
 response_framing(const struct http_sess *h, enum http_body_kind kind)
 {
@@ -550,7 +572,8 @@ step(struct worker *w, struct session *s, bool *progress)
 		if (h->req.done) {
 			h->phase = PH_RESP_HEAD;
 			*progress = true;
-		}
+		} else
+			early_interim(w, s, progress);
 		break;
 	case PH_RESP_HEAD:
 		response_head(w, s, progress);
