@@ -308,6 +308,20 @@ body_init(struct body *b, enum http_body_kind in, enum out_framing out,
 	http_chunked_init(&b->dec);
 }
 
+/*
+ * The host's connection goes, and with it whatever the host sent beyond
+ * its last response: those bytes answer no request of this session, and
+ * left in sin they would be read as the answer to the next one.
+ */
+static void
+drop_host(struct worker *w, struct session *s)
+{
+	session_drop_server(s);
+	if (s->http->sin.p != NULL)
+		hbuf_put(w, &s->http->sin);
+	s->http->srv_eof = false;
+}
+
 /* The host's connection serves this request, or a new one is made. */
 static bool
 ensure_host(struct worker *w, struct session *s)
@@ -317,8 +331,7 @@ ensure_host(struct worker *w, struct session *s)
 		s->state = SESS_RELAYING;
 		return true;
 	}
-	session_drop_server(s);
-	s->http->srv_eof = false;
+	drop_host(w, s);
 	s->host = NULL;
 	s->fwd = NULL;
 	return session_connect(w, s);
@@ -416,6 +429,28 @@ interim_or_upgrade(struct worker *w, struct session *s)
 	return 0;
 }
 
+/*
+ * Expect: 100-continue: the client sends its body only after the 100, so
+ * a 100 (any 1xx but 101) that comes while the body is awaited goes on
+ * at once, not after the body as a final response would.
+ */
+static void
+early_interim(struct worker *w, struct session *s, bool *progress)
+{
+	struct http_sess *h = s->http;
+
+	if (!h->expect || h->req.done || hbuf_avail(&h->sin) == 0)
+		return;
+	if (http_response_parse(h->sin.p + h->sin.off, hbuf_avail(&h->sin),
+	    &resp) != HTTP_PARSE_DONE || resp.status >= 200 ||
+	    resp.status == 101)
+		return;		/* read again once the body is through */
+	h->sin.off += resp.head_len;
+	*progress = true;
+	if (interim_or_upgrade(w, s) == -1)
+		http_fail(w, s, 502, "interim response does not fit");
+}
+
 static enum out_framing
 response_framing(const struct http_sess *h, enum http_body_kind kind)
 {
@@ -486,8 +521,9 @@ response_done(struct worker *w, struct session *s)
 
 	if (!h->req.done)
 		h->keep_alive = false;	/* the rest of it is no request */
-	if (!h->srv_keep || !h->req.done)
-		session_drop_server(s);
+	/* Bytes past the response's end: a host out of step, not reused. */
+	if (!h->srv_keep || !h->req.done || hbuf_avail(&h->sin) > 0)
+		drop_host(w, s);
 	if (!h->keep_alive) {
 		h->phase = PH_CLOSING;
 		return;
@@ -551,7 +587,8 @@ step(struct worker *w, struct session *s, bool *progress)
 		if (h->req.done) {
 			h->phase = PH_RESP_HEAD;
 			*progress = true;
-		}
+		} else
+			early_interim(w, s, progress);
 		break;
 	case PH_RESP_HEAD:
 		response_head(w, s, progress);
@@ -594,7 +631,7 @@ read_sides(struct worker *w, struct session *s, bool *progress)
 	if (h->phase == PH_REQ_HEAD && s->srv.readable) {
 		/* A kept connection that stirs is closed or talking out of
 		 * turn: either way it serves no further request. */
-		session_drop_server(s);
+		drop_host(w, s);
 		return 0;
 	}
 	return fill(w, &h->sin, &s->srv, &h->srv_eof, progress);
