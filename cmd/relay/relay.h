@@ -105,6 +105,7 @@ struct relay_state {
 	struct rlistener	 listeners[RELAY_LISTENERS_MAX];
 	size_t			 nlisteners;
 	uint16_t		*ports;		/* hosts' ports, for Landlock */
+	bool			 transparent;	/* a transparent forward */
 	size_t			 nports;
 	struct tls_cache	*tls_cache;
 	struct tls_privkey	*keys;		/* until the key process has them */

@@ -252,17 +252,53 @@ connected(struct worker *w, struct session *s)
 		}
 }
 
+/*
+ * transparent forward: the connection to the host leaves from the
+ * client's address (any port), which the kernel lets a socket with
+ * IP_TRANSPARENT bind to; the replies must be routed back to this host
+ * (relay.8 says how).  False and errno on failure.
+ */
+static bool
+bind_transparent(int fd, const struct session *s)
+{
+	struct sockaddr_storage ss = s->peer;
+	int on = 1, r;
+
+	if (ss.ss_family != s->host->ss.ss_family) {
+		errno = EAFNOSUPPORT;
+		return false;
+	}
+	if (ss.ss_family == AF_INET) {
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+		r = setsockopt(fd, IPPROTO_IP, IP_TRANSPARENT, &on,
+		    sizeof(on));
+	} else {
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+		r = setsockopt(fd, IPPROTO_IPV6, IPV6_TRANSPARENT, &on,
+		    sizeof(on));
+	}
+	return r == 0 && bind(fd, (struct sockaddr *)&ss, ss.ss_family ==
+	    AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6)) == 0;
+}
+
 /* Start a connect to s->host; false (errno) if it failed at once. */
 static bool
 connect_host(struct worker *w, struct session *s)
 {
 	const struct rhost *h = s->host;
-	int fd;
+	int fd, e;
 
 	fd = socket(h->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return false;
+	if (s->fwd->conf->transparent && !bind_transparent(fd, s)) {
+		e = errno;
+		(void)close(fd);
+		errno = e;
+		return false;
+	}
 	if (connect(fd, (const struct sockaddr *)&h->ss, h->sslen) == -1 &&
 	    errno != EINPROGRESS) {
 		(void)close(fd);

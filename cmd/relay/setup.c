@@ -237,9 +237,7 @@ setup_forwards(struct relay_state *st, struct rrelay *r)
 		if (r->nfwd == RELAY_FORWARDS_MAX)
 			return relay_fail(st, false, "relay %s: more than %d "
 			    "forward lines", r->name, RELAY_FORWARDS_MAX);
-		if (f->transparent)
-			return relay_fail(st, false, "relay %s: transparent "
-			    "forward is not supported yet", r->name);
+		st->transparent |= f->transparent;
 		if (f->kind == RD_FWD_DESTINATION ||
 		    f->kind == RD_FWD_NATLOOKUP)
 			return relay_fail(st, false, "relay %s: forward to "

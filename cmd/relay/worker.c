@@ -9,6 +9,8 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 
+#include <linux/capability.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -92,7 +94,8 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 static void
 sandbox(struct worker *w)
 {
-	struct sandbox_sockets socks = { false, w->st->ports, w->st->nports };
+	struct sandbox_sockets socks = { false, w->st->ports, w->st->nports,
+	    w->st->transparent };
 
 	sandbox_relay(&socks, SANDBOX_ABI_KERNEL);
 }
@@ -148,7 +151,9 @@ setup(struct worker *w, struct relay_state *st, int id)
 
 	w->st = st;
 	w->id = id;
-	privdrop_apply(st->statedir, &st->user);
+	/* Transparent forwards bind to clients' addresses: CAP_NET_RAW. */
+	privdrop_apply_keep(st->statedir, &st->user, st->transparent ?
+	    CAP_NET_RAW : -1);
 	/* No core, no ptrace by the same user: sessions' bytes are secret. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	evloop_init(&w->loop);

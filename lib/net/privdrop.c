@@ -1,4 +1,7 @@
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include <linux/capability.h>
 
 #include <errno.h>
 #include <grp.h>
@@ -57,8 +60,42 @@ privdrop_find_user(const char *name, const char *const *defaults,
 		    u->name);
 }
 
+/* While still root: the bounding set loses all but cap, for good. */
+static void
+bound_to(int cap)
+{
+	int c;
+
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		if (c != cap && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1 &&
+		    errno != EINVAL)
+			die_sys(DIE_SYS, "prctl(PR_CAPBSET_DROP)");
+}
+
+/* After setresuid: only cap stays, effective and permitted. */
+static void
+keep_only(int cap)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+	    0 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	data[cap / 32].effective = data[cap / 32].permitted =
+	    1u << (cap % 32);
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		die_sys(DIE_SYS, "capset");
+}
+
 void
 privdrop_apply(const char *dir, const struct privdrop_user *u)
+{
+	privdrop_apply_keep(dir, u, -1);
+}
+
+void
+privdrop_apply_keep(const char *dir, const struct privdrop_user *u,
+    int cap)
 {
 	if (dir != NULL) {
 		if (chroot(dir) == -1)
@@ -71,8 +108,17 @@ privdrop_apply(const char *dir, const struct privdrop_user *u)
 		die_sys(DIE_SYS, "setgroups");
 	if (setresgid(u->gid, u->gid, u->gid) == -1)
 		die_sys(DIE_SYS, "setresgid %u", (unsigned)u->gid);
+	if (cap == CAP_SETUID || cap == CAP_SETGID || cap == CAP_SYS_ADMIN)
+		die(DIE_SYS, "capability %d would give root back", cap);
+	if (cap >= 0)
+		bound_to(cap);
+	/* Without this, setresuid takes every capability away. */
+	if (cap >= 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1)
+		die_sys(DIE_SYS, "prctl(PR_SET_KEEPCAPS)");
 	if (setresuid(u->uid, u->uid, u->uid) == -1)
 		die_sys(DIE_SYS, "setresuid %u", (unsigned)u->uid);
+	if (cap >= 0)
+		keep_only(cap);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		die_sys(DIE_SYS, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* Prove it: none of these may succeed any more. */

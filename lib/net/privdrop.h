@@ -37,5 +37,12 @@ void	privdrop_find_user(const char *name, const char *const *defaults,
  * with more than it should.
  */
 void	privdrop_apply(const char *dir, const struct privdrop_user *);
+/*
+ * The same, keeping the one capability cap (CAP_NET_RAW: relay's
+ * transparent forwards bind to their clients' addresses); -1 keeps none.
+ * setuid(0) still fails: cap is never CAP_SETUID.
+ */
+void	privdrop_apply_keep(const char *dir, const struct privdrop_user *,
+	    int cap);
 
 #endif

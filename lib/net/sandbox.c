@@ -69,21 +69,33 @@ fs_rights(int abi)
 	return r;
 }
 
-/* Connects to these TCP ports only: the FastCGI responders. */
 static void
-landlock_ports(int rfd, const uint16_t *ports, size_t nports)
+landlock_port(int rfd, uint64_t access, uint16_t port)
 {
 	struct ll_net_port_attr np;
+
+	memset(&np, 0, sizeof(np));
+	np.allowed_access = access;
+	np.port = port;
+	if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &np, 0) ==
+	    -1)
+		die_sys(DIE_SYS, "landlock_add_rule port %u", port);
+}
+
+/*
+ * Connects to these TCP ports only (the FastCGI responders, relay's
+ * hosts), and binds to port 0 only -- an ephemeral port of an address
+ * chosen by the caller -- when asked.
+ */
+static void
+landlock_ports(int rfd, const struct sandbox_sockets *s)
+{
 	size_t i;
 
-	for (i = 0; i < nports; i++) {
-		memset(&np, 0, sizeof(np));
-		np.allowed_access = LL_NET_CONNECT_TCP;
-		np.port = ports[i];
-		if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &np,
-		    0) == -1)
-			die_sys(DIE_SYS, "landlock_add_rule port %u", ports[i]);
-	}
+	for (i = 0; i < s->nports; i++)
+		landlock_port(rfd, LL_NET_CONNECT_TCP, s->ports[i]);
+	if (s->bind_ephemeral)
+		landlock_port(rfd, LL_NET_BIND_TCP, 0);
 }
 
 int
@@ -143,7 +155,7 @@ landlock_writable(int rfd, int dirfd)
 }
 
 static void
-landlock_readonly(const char *root, const uint16_t *ports, size_t nports,
+landlock_readonly(const char *root, const struct sandbox_sockets *s,
     int writable_dir, int abi)
 {
 	struct ll_ruleset_attr attr;
@@ -168,7 +180,7 @@ landlock_readonly(const char *root, const uint16_t *ports, size_t nports,
 	if (rfd == -1)
 		die_sys(DIE_SYS, "landlock_create_ruleset");
 	if (abi >= 4)
-		landlock_ports(rfd, ports, nports);
+		landlock_ports(rfd, s);
 	/* "/" here is the chroot: read files and list directories. */
 	if ((dfd = open("/", O_PATH | O_CLOEXEC)) == -1)
 		die_sys(DIE_SYS, "open / for landlock");
@@ -251,6 +263,9 @@ seccomp_allow_sockets(scmp_filter_ctx ctx, const struct sandbox_sockets *s)
 	}
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0) != 0)
 		die(DIE_SYS, "seccomp_rule_add connect failed");
+	if (s->bind_ephemeral &&
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(bind), 0) != 0)
+		die(DIE_SYS, "seccomp_rule_add bind failed");
 }
 
 static void
@@ -289,7 +304,7 @@ sandbox_worker(const char *root, const struct sandbox_sockets *s,
 	abi = landlock_abi(abi);
 	if (!sandbox_worker_check(s->unix_paths, abi, err, sizeof(err)))
 		die(DIE_CONFIG, "%s", err);
-	landlock_readonly(root, s->ports, s->nports, writable_dir, abi);
+	landlock_readonly(root, s, writable_dir, abi);
 	seccomp_allow(worker_syscalls,
 	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]), NULL, 0, s);
 }
@@ -298,7 +313,7 @@ void
 sandbox_relay(const struct sandbox_sockets *s, int abi)
 {
 	abi = landlock_abi(abi);
-	landlock_readonly("/", s->ports, s->nports, -1, abi);
+	landlock_readonly("/", s, -1, abi);
 	seccomp_allow(worker_syscalls,
 	    sizeof(worker_syscalls) / sizeof(worker_syscalls[0]),
 	    relay_syscalls, sizeof(relay_syscalls) / sizeof(relay_syscalls[0]),
@@ -318,9 +333,9 @@ static const int keyproc_syscalls[] = {
 void
 sandbox_keyproc(void)
 {
-	const struct sandbox_sockets none = { false, NULL, 0 };
+	const struct sandbox_sockets none = { false, NULL, 0, false };
 
-	landlock_readonly("/", NULL, 0, -1, landlock_abi(SANDBOX_ABI_KERNEL));
+	landlock_readonly("/", &none, -1, landlock_abi(SANDBOX_ABI_KERNEL));
 	seccomp_allow(keyproc_syscalls,
 	    sizeof(keyproc_syscalls) / sizeof(keyproc_syscalls[0]), NULL, 0,
 	    &none);

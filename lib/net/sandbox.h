@@ -24,6 +24,8 @@ struct sandbox_sockets {
 	bool		 unix_paths;	/* a responder on a UNIX socket path */
 	const uint16_t	*ports;		/* TCP responders' ports */
 	size_t		 nports;
+	/* bind(2) to port 0 of any address: relay's transparent forwards */
+	bool		 bind_ephemeral;
 };
 
 /* Ask the kernel which Landlock ABI it has (the `abi` arguments below). */

@@ -4,6 +4,7 @@
 # Perl only).
 #   echo      send back everything received; half-close after the peer's end
 #   id NAME   send NAME and a newline, then close
+#   whoami    send the peer's address and a newline, then close
 #   proxy     read a PROXY protocol header and send back what it says:
 #             "v1 <the line>" or "v2 <family> <src> <sport> <dst> <dport>",
 #             then the rest of what came, until the peer's end; to an
@@ -100,6 +101,8 @@ sub serve {
 		1 while sysread($c, $buf, 65536);
 	} elsif ($mode eq 'id') {
 		print $c "$arg[0]\n";
+	} elsif ($mode eq 'whoami') {
+		print $c $c->peerhost, "\n";
 	} elsif ($mode eq 'proxy') {
 		proxy($c);
 	} else {
