@@ -566,6 +566,11 @@ tunnel(struct worker *w, struct session *s, bool *progress)
 		session_close(w, s, "done", false);
 }
 
+/*
+ * One pass of the cycle.  A head and the body bytes already there leave
+ * in one write: the head is not sent alone, where Nagle's algorithm and
+ * a delayed ACK would hold the body back for 40 ms.
+ */
 static void
 step(struct worker *w, struct session *s, bool *progress)
 {
@@ -574,7 +579,9 @@ step(struct worker *w, struct session *s, bool *progress)
 	switch (h->phase) {
 	case PH_REQ_HEAD:
 		request_head(w, s, progress);
-		break;
+		if (s->state == SESS_FREE || h->phase != PH_REQ_BODY)
+			break;
+		/* FALLTHROUGH */
 	case PH_REQ_BODY:
 		if (s->state != SESS_RELAYING)
 			break;
@@ -592,7 +599,9 @@ step(struct worker *w, struct session *s, bool *progress)
 		break;
 	case PH_RESP_HEAD:
 		response_head(w, s, progress);
-		break;
+		if (s->state == SESS_FREE || h->phase != PH_RESP_BODY)
+			break;
+		/* FALLTHROUGH */
 	case PH_RESP_BODY:
 		if (body_move(&h->resp, &h->sin, &h->tocli, h->srv_eof,
 		    progress) == -1) {

@@ -59,21 +59,23 @@ half_free(struct worker *w, struct half *h)
 	half_init(h);
 }
 
-/* Socket options of the protocol's tcp { } block, on either side. */
+/*
+ * Socket options of the protocol's tcp { } block, on either side.  An
+ * HTTP relay sends each head with what follows it in one write, but the
+ * last segment of a long body would still wait for an ACK under Nagle's
+ * algorithm: it sets TCP_NODELAY unless told `no nodelay`.
+ */
 static void
 apply_sockopts(const struct rrelay *r, int fd)
 {
-	const struct sockopts *so;
+	const struct sockopts *so = r->proto != NULL ? &r->proto->tcp : NULL;
 	int v;
 
-	if (r->proto == NULL)
-		return;
-	so = &r->proto->tcp;
-	if (so->nodelay != SOCKOPTS_UNSET) {
-		v = so->nodelay;
+	v = so != NULL && so->nodelay != SOCKOPTS_UNSET ? so->nodelay :
+	    r->http ? 1 : -1;
+	if (v != -1)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v));
-	}
-	if (so->socket_buffer != SOCKOPTS_UNSET) {
+	if (so != NULL && so->socket_buffer != SOCKOPTS_UNSET) {
 		v = (int)so->socket_buffer;
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
