@@ -49,7 +49,7 @@ setup:
 bench-deps: setup
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends wrk nginx linux-perf libio-socket-ssl-perl
+	    --no-install-recommends wrk nginx haproxy linux-perf libio-socket-ssl-perl
 
 # An object depends on every header of lib/ and of its own directory.
 bin/obj/%.o: %.c $(LIB_H) $(wildcard cmd/*/*.h)
