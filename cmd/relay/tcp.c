@@ -50,7 +50,7 @@ half_fill(struct worker *w, struct half *h, struct stream *from,
 }
 
 /*
- * stream_splice stops after RELAY_BUF * 4 bytes read with `from` still
+ * stream_splice stops after RELAY_PIPE bytes read with `from` still
  * readable; with edge-triggered events no new edge comes for bytes (or
  * an end) already there, so go on until `from` is empty, `to` is full or
  * the end is reached -- as half_move's buffered loop does.
@@ -63,7 +63,7 @@ half_splice(struct half *h, struct stream *from, struct stream *to,
 	ssize_t n;
 
 	do {
-		n = stream_splice(from, to, &h->pipe, RELAY_BUF * 4, &eof);
+		n = stream_splice(from, to, &h->pipe, RELAY_PIPE, &eof);
 		if (n < 0)
 			return false;
 		if (n > 0)

@@ -27,6 +27,7 @@ enum {
 	WORKER_TAG_HEALTH = 4,
 	RELAY_SESSIONS_MAX = 16384,
 	RELAY_BUF = 16384,		/* one direction's buffer */
+	RELAY_PIPE = 262144,		/* a splicing direction's pipe */
 	RELAY_HEAD_MAX = 131072		/* an HTTP head, at most */
 };
 

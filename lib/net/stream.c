@@ -145,7 +145,7 @@ splice_out(struct stream *to, struct splice_pipe *p, size_t *sent)
 
 	while (p->held > 0 && to->writable) {
 		n = splice(p->fd[0], NULL, to->fd, NULL, p->held,
-		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE);
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
 			p->held -= (size_t)n;
 			*sent += (size_t)n;
