@@ -366,6 +366,31 @@ out=$(printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | rawp "$P7")
 is "$(status_line "$out")" "HTTP/1.1 502 Bad Gateway" \
     "a response head with bare LFs: 502"
 
+# --- 5b. Host connections kept across sessions, and replayed.
+xconn() {	# URL: the X-Conn of the answer (the host's connection)
+	$C -si "$1" | tr -d '\r' | awk -F': ' '$1 == "X-Conn" { print $2 }'
+}
+c1=$(xconn "http://127.0.0.1:$PB/conn")
+c2=$(xconn "http://127.0.0.1:$PB/conn")
+isnt "$c1" "" "the host says which connection answered"
+is "$c2" "$c1" "a second client is served on the host connection the first left idle"
+# /once: the host closes a kept connection when a second request comes,
+# as a host whose keep-alive timed out does; the relay sends it again.
+o1=$(xconn "http://127.0.0.1:$PB/once")
+out=$($C -si "http://127.0.0.1:$PB/once")
+is "$(status_line "$out")" "HTTP/1.1 200 OK" \
+    "a kept connection closed as the request went out: the request goes again"
+o2=$(printf '%s' "$out" | tr -d '\r' | awk -F': ' '$1 == "X-Conn" { print $2 }')
+isnt "$o2" "$o1" "and on a new connection"
+out=$($C -si "http://127.0.0.1:$PB/once" "http://127.0.0.1:$PB/once")
+is "$(printf '%s\n' "$out" | grep -c '^HTTP/1.1 200')" 2 \
+    "the same within one client's session"
+# A POST is not sent twice: the failure stands.
+o3=$(xconn "http://127.0.0.1:$PB/once")
+out=$($C -si --data x "http://127.0.0.1:$PB/once")
+is "$(status_line "$out")" "HTTP/1.1 502 Bad Gateway" \
+    "a request with a body is never sent twice: 502"
+
 # --- 6. The log and the end.
 like "$(relay_log)" \
     "relay back, session [0-9]+ \\([0-9]+ active\\), 0, 127\\.0\\.0\\.1 -> 127\\.0\\.0\\.1:$HB, " \

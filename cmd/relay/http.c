@@ -322,6 +322,53 @@ drop_host(struct worker *w, struct session *s)
 	s->http->srv_eof = false;
 }
 
+static void
+forget_replay(struct http_sess *h)
+{
+	free(h->replay);
+	h->replay = NULL;
+	h->replay_len = 0;
+}
+
+/* A request going out on a kept connection may have to go again. */
+static void
+keep_replay(struct session *s)
+{
+	struct http_sess *h = s->http;
+
+	forget_replay(h);
+	if (!s->srv_reused || h->req.in != HTTP_BODY_NONE ||
+	    (h->replay = malloc(hbuf_avail(&h->tosrv))) == NULL)
+		return;
+	h->replay_len = hbuf_avail(&h->tosrv);
+	memcpy(h->replay, h->tosrv.p + h->tosrv.off, h->replay_len);
+}
+
+/*
+ * The kept connection failed before a byte of the response: the host
+ * closed it as the request went out.  The request goes again on a new
+ * connection; false if it cannot (then the failure stands).
+ */
+static bool
+replay(struct worker *w, struct session *s)
+{
+	struct http_sess *h = s->http;
+
+	if (h->replay == NULL || hbuf_avail(&h->sin) > 0)
+		return false;
+	drop_host(w, s);
+	h->tosrv.off = 0;
+	h->tosrv.len = h->replay_len;
+	memcpy(h->tosrv.p, h->replay, h->replay_len);
+	forget_replay(h);
+	body_init(&h->req, HTTP_BODY_NONE, OUT_LENGTH, 0);
+	h->phase = PH_REQ_BODY;
+	s->srv_fresh = true;
+	s->srv_reused = false;
+	(void)session_connect(w, s);
+	return true;
+}
+
 /* The host's connection serves this request, or a new one is made. */
 static bool
 ensure_host(struct worker *w, struct session *s)
@@ -329,6 +376,7 @@ ensure_host(struct worker *w, struct session *s)
 	if (s->srv.fd != -1 && s->http->srv_keep && s->host != NULL &&
 	    sched_host_usable(s->host) && !s->http->srv_eof) {
 		s->state = SESS_RELAYING;
+		s->srv_reused = true;
 		return true;
 	}
 	drop_host(w, s);
@@ -408,6 +456,7 @@ request_head(struct worker *w, struct session *s, bool *progress)
 	*progress = true;
 	if (!ensure_host(w, s))
 		return;
+	keep_replay(s);
 }
 
 static int
@@ -474,7 +523,7 @@ response_head(struct worker *w, struct session *s, bool *progress)
 	enum http_parse r;
 
 	if (hbuf_avail(&h->sin) == 0) {
-		if (h->srv_eof)
+		if (h->srv_eof && !replay(w, s))
 			http_fail(w, s, 502, "host closed without response");
 		return;
 	}
@@ -492,6 +541,7 @@ response_head(struct worker *w, struct session *s, bool *progress)
 		return;
 	}
 	*progress = true;
+	forget_replay(h);
 	h->sin.off += resp.head_len;
 	if (resp.status < 200) {
 		if (interim_or_upgrade(w, s) == -1)
@@ -662,10 +712,13 @@ http_event(struct worker *w, struct session *s)
 		}
 		if (s->state == SESS_RELAYING &&
 		    drain(&h->tosrv, &s->srv, &progress) == -1) {
-			http_fail(w, s, 502, "host write failed");
+			if (!replay(w, s))
+				http_fail(w, s, 502, "host write failed");
 			return;
 		}
 		if (read_sides(w, s, &progress) == -1) {
+			if (h->phase == PH_RESP_HEAD && replay(w, s))
+				continue;
 			if (h->phase == PH_RESP_HEAD)
 				http_fail(w, s, 502, "host read failed");
 			else
@@ -702,8 +755,25 @@ http_free(struct worker *w, struct session *s)
 	hbuf_put(w, &h->sin);
 	hbuf_put(w, &h->tosrv);
 	hbuf_put(w, &h->tocli);
+	forget_replay(h);
 	free(h);
 	s->http = NULL;
+}
+
+/*
+ * Whether the host's connection may serve another session: between
+ * requests, the last response whole, nothing more from the host.
+ */
+bool
+http_host_reusable(const struct session *s)
+{
+	const struct http_sess *h = s->http;
+
+	return h->phase == PH_REQ_HEAD && h->srv_keep && !h->srv_eof &&
+	    h->req.done && h->resp.done && s->state != SESS_CONNECTING &&
+	    (h->sin.p == NULL || hbuf_avail(&h->sin) == 0) &&
+	    s->host != NULL && sched_host_usable(s->host) &&
+	    !s->srv.readable;
 }
 
 /* The session timeout: 504 while the host owes a response. */

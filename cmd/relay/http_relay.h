@@ -59,6 +59,14 @@ struct http_sess {
 	bool		 srv_keep;	/* the host's connection is reusable */
 	bool		 cli_eof, srv_eof;
 	int		 status;	/* of the last response, for the log */
+	/*
+	 * A request without a body sent on a kept connection, kept until
+	 * the response begins: a host may close a kept connection just as
+	 * the request goes out, and the request then goes again, once, on
+	 * a new connection.
+	 */
+	char		*replay;
+	size_t		 replay_len;
 };
 
 bool	http_head_request(struct hbuf *, const struct http_request *,

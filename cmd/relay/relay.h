@@ -20,6 +20,7 @@
 #include "base/arena.h"
 #include "conf/relayd_conf.h"
 #include "net/privdrop.h"
+#include "net/upstream.h"
 #include "net/statusfile.h"
 #include "tls/tls_cache.h"
 #include "tls/tls_client.h"
@@ -29,7 +30,9 @@ enum {
 	RELAY_LISTENERS_MAX = 128,	/* listening sockets, all relays */
 	RELAY_FORWARDS_MAX = 8,		/* forward lines of one relay */
 	RELAY_DRAIN_SECONDS = 30,	/* a draining worker's last chance */
-	RELAY_CONNECT_MS = 5000		/* a host that takes longer is down */
+	RELAY_CONNECT_MS = 5000,	/* a host that takes longer is down */
+	RELAY_IDLE_PER_HOST = 64,	/* HTTP connections kept, per worker */
+	RELAY_IDLE_MS = 10000		/* each for at most */
 };
 
 /* A host of a table instance, or the address of a `forward to` line. */
@@ -41,6 +44,7 @@ struct rhost {
 	uint16_t		 port;
 	struct rtable		*table;
 	enum statusfile_state	 state;		/* the worker's view */
+	struct upstream_target	 idle;		/* connections kept for reuse */
 };
 
 /* A table instance as a relay uses it: hosts in file order. */

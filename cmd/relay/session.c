@@ -117,6 +117,7 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 	s->cli_have = s->srv_have = 0;
 	s->fwd = NULL;
 	s->host = NULL;
+	s->srv_reused = s->srv_fresh = false;
 	s->tls = NULL;
 	s->tcl = NULL;
 	s->http = NULL;
@@ -297,6 +298,61 @@ bind_transparent(int fd, const struct session *s)
 	    sizeof(struct sockaddr_in6)) == 0;
 }
 
+/*
+ * An HTTP relay's plain connection to a host may serve the next session
+ * when its response is whole; not one bound to a client's address, one
+ * that began with a client's PROXY header, or a TLS one.
+ */
+static bool
+poolable(const struct session *s)
+{
+	return s->relay->http && !s->fwd->conf->transparent &&
+	    !s->fwd->tls && s->fwd->proxy == 0;
+}
+
+/* A connection kept idle to s->host, made the session's; false: none. */
+static bool
+take_kept(struct worker *w, struct session *s)
+{
+	int fd;
+
+	if (!poolable(s) || s->srv_fresh ||
+	    (fd = upstream_take_idle(&w->idle, &s->host->idle)) == -1)
+		return false;
+	stream_open(&s->srv, fd);
+	if (evloop_mod(&w->loop, fd, evloop_tag(WORKER_TAG_SERVER, s->index),
+	    STREAM_EVENTS) == -1) {
+		(void)close(fd);
+		s->srv.fd = -1;
+		return false;
+	}
+	s->srv_have = STREAM_EVENTS;
+	s->srv.writable = true;		/* idle: its buffer is empty */
+	s->srv_reused = true;
+	s->state = SESS_RELAYING;
+	s->deadline = w->loop.now + s->relay->timeout_ms;
+	return true;
+}
+
+/* Once a second: kept connections idle too long are closed. */
+void
+session_expire_idle(struct worker *w)
+{
+	struct rrelay *r;
+	uint32_t i, j;
+	int f;
+
+	for (i = 0; i < w->st->nrelays; i++) {
+		r = &w->st->relays[i];
+		if (!r->http)
+			continue;
+		for (f = 0; f < r->nfwd; f++)
+			for (j = 0; j < r->fwd[f].table.nhosts; j++)
+				upstream_expire(&w->idle,
+				    &r->fwd[f].table.hosts[j].idle);
+	}
+}
+
 /* Start a connect to s->host; false (errno) if it failed at once. */
 static bool
 connect_host(struct worker *w, struct session *s)
@@ -304,6 +360,10 @@ connect_host(struct worker *w, struct session *s)
 	const struct rhost *h = s->host;
 	int fd, e;
 
+	if (take_kept(w, s))
+		return true;
+	s->srv_reused = false;
+	s->srv_fresh = false;
 	fd = socket(h->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -446,6 +506,12 @@ session_close(struct worker *w, struct session *s, const char *why,
 	s->done = why;
 	s->error = error;
 	relay_log_session(w, s);
+	if (s->http != NULL && s->srv.fd != -1 && poolable(s) &&
+	    http_host_reusable(s)) {
+		upstream_keep(&w->idle, &s->host->idle, s->srv.fd);
+		s->srv.fd = -1;
+		s->srv_have = 0;
+	}
 	if (s->http != NULL)
 		http_free(w, s);
 	if (s->tls != NULL)

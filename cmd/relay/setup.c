@@ -147,6 +147,12 @@ resolve_host(struct relay_state *st, const struct addr *a, const char *name,
 		sin->sin_port = htons(port);
 	else
 		sin6->sin6_port = htons(port);
+	/* HTTP relays keep idle connections to it (lib/net/upstream). */
+	memset(&h->idle, 0, sizeof(h->idle));
+	h->idle.ss = h->ss;
+	h->idle.sslen = h->sslen;
+	h->idle.idle_max = RELAY_IDLE_PER_HOST;
+	h->idle.idle_ms = RELAY_IDLE_MS;
 	return true;
 }
 

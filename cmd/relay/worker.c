@@ -58,9 +58,21 @@ read_signals(struct worker *w, int64_t *drain_deadline)
 		if (!w->loop.accept_paused)
 			listeners_poll(w, false);
 		w->draining = true;
+		w->idle.draining = true;
 		*drain_deadline = w->loop.now + RELAY_DRAIN_SECONDS * 1000;
 		session_drain_idle(w);
 	}
+}
+
+/* A kept connection stirred: its host closed it (or talks out of turn). */
+static void
+idle_event(struct worker *w, uint32_t i, uint32_t events)
+{
+	struct upstream_conn *c = upstream_slot(&w->idle, i);
+	int err;
+
+	if (c != NULL)
+		(void)upstream_event(&w->idle, c, events, &err);
 }
 
 static void
@@ -81,6 +93,9 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 		break;
 	case WORKER_TAG_HEALTH:
 		health_event(w);
+		break;
+	case WORKER_TAG_IDLE:
+		idle_event(w, i, ev->events);
 		break;
 	case EVLOOP_SIGNAL:
 		read_signals(w, drain);
@@ -162,6 +177,11 @@ setup(struct worker *w, struct relay_state *st, int id)
 	    sizeof(*w->sessions))) == NULL)
 		die(DIE_SYS, "out of memory");
 	bufpool_init(&w->bufs, RELAY_BUF);
+	if ((w->idle_slots = calloc(RELAY_SESSIONS_MAX,
+	    sizeof(*w->idle_slots))) == NULL)
+		die(DIE_SYS, "out of memory");
+	upstream_pool_init(&w->idle, w->idle_slots, RELAY_SESSIONS_MAX,
+	    &w->loop, WORKER_TAG_IDLE);
 	bufpool_init(&w->hbufs, http_buffer_size(st));
 	logsink_init(&w->log, "relay", st->syslog_fd);
 	if (st->keyproc_fd[id] != -1) {
@@ -192,6 +212,7 @@ worker_main(struct relay_state *st, int id)
 		if (w.loop.now - last_tick >= 1000) {
 			last_tick = w.loop.now;
 			session_timeouts(&w);
+			session_expire_idle(&w);
 		}
 		logsink_flush(&w.log);
 		if (w.draining && (w.nsessions == 0 ||

@@ -25,6 +25,7 @@ enum {
 	WORKER_TAG_CLIENT = 2,
 	WORKER_TAG_SERVER = 3,
 	WORKER_TAG_HEALTH = 4,
+	WORKER_TAG_IDLE = 5,		/* host connections kept idle */
 	RELAY_SESSIONS_MAX = 16384,
 	RELAY_BUF = 16384,		/* one direction's buffer */
 	RELAY_PIPE = 262144,		/* a splicing direction's pipe */
@@ -60,6 +61,8 @@ struct session {
 	struct sockaddr_storage	 peer, local;
 	struct rforward		*fwd;		/* the forward in use */
 	struct rhost		*host;		/* chosen, NULL: none yet */
+	bool			 srv_reused;	/* the host's connection was kept */
+	bool			 srv_fresh;	/* next connect: not a kept one */
 	long long		 tries;		/* connects left */
 	int64_t			 deadline;	/* monotonic ms */
 	int64_t			 started;
@@ -85,6 +88,8 @@ struct worker {
 	uint64_t		 next_id;
 	struct bufpool		 bufs;		/* TCP relays' */
 	struct bufpool		 hbufs;		/* HTTP relays', heads fit */
+	struct upstream_pool	 idle;		/* host connections, kept */
+	struct upstream_conn	*idle_slots;
 	struct statwatch	 health;
 	bool			 health_on;
 	struct logsink		 log;
@@ -106,6 +111,7 @@ bool	session_connect(struct worker *, struct session *);
 void	session_update(struct worker *, struct session *);
 void	session_drain_idle(struct worker *);
 void	session_drop_server(struct session *);
+void	session_expire_idle(struct worker *);
 
 /* tcp.c: bytes both ways as they come. */
 void	tcp_relay(struct worker *, struct session *);
@@ -130,6 +136,7 @@ void	http_start(struct worker *, struct session *);
 void	http_event(struct worker *, struct session *);
 void	http_free(struct worker *, struct session *);
 void	http_timeout(struct worker *, struct session *);
+bool	http_host_reusable(const struct session *);
 void	http_drain(struct worker *, struct session *);
 bool	http_prepend(struct worker *, struct session *, const void *,
 	    size_t);

@@ -77,6 +77,17 @@ evloop_set(struct evloop *l, int fd, uint64_t tag, uint32_t want,
 	return 0;
 }
 
+int
+evloop_mod(struct evloop *l, int fd, uint64_t tag, uint32_t events)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.u64 = tag;
+	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
 void
 evloop_del(struct evloop *l, int fd)
 {

@@ -73,6 +73,12 @@ int	evloop_add(struct evloop *, int fd, uint64_t tag, uint32_t events);
 int	evloop_set(struct evloop *, int fd, uint64_t tag, uint32_t want,
 	    uint32_t *have);
 
+/*
+ * fd, in the set already, is now tag with events: it changes hands (an
+ * idle connection to a pool, or out of it).  -1 and errno on failure.
+ */
+int	evloop_mod(struct evloop *, int fd, uint64_t tag, uint32_t events);
+
 /* Remove fd from the set (closing it removes it too). */
 void	evloop_del(struct evloop *, int fd);
 

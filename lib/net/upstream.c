@@ -197,6 +197,48 @@ upstream_put(struct upstream_pool *p, struct upstream_conn *u, bool reusable)
 	t->nidle++;
 }
 
+/* What an idle connection waits for: only its end, or garbage. */
+static const uint32_t IDLE_EVENTS = EPOLLIN | EPOLLRDHUP | EPOLLET;
+
+void
+upstream_keep(struct upstream_pool *p, struct upstream_target *t, int fd)
+{
+	struct upstream_conn *u;
+
+	if (t->nidle >= t->idle_max || p->draining ||
+	    (u = slot_take(p)) == NULL) {
+		(void)close(fd);
+		return;
+	}
+	u->fd = fd;
+	u->target = t;
+	u->reused = true;
+	u->readable = u->writable = false;
+	if (evloop_mod(p->loop, fd, evloop_tag(p->kind,
+	    (uint32_t)(u - p->slots)), IDLE_EVENTS) == -1) {
+		slot_close(p, u);
+		return;
+	}
+	u->state = UPSTREAM_BUSY;
+	upstream_put(p, u, true);
+}
+
+int
+upstream_take_idle(struct upstream_pool *p, struct upstream_target *t)
+{
+	struct upstream_conn *u = t->idle;
+	int fd;
+
+	if (u == NULL)
+		return -1;
+	t->idle = u->next;
+	t->nidle--;
+	fd = u->fd;
+	u->fd = -1;
+	slot_close(p, u);
+	return fd;
+}
+
 void
 upstream_expire(struct upstream_pool *p, struct upstream_target *t)
 {

@@ -120,6 +120,19 @@ enum upstream_ev upstream_event(struct upstream_pool *, struct upstream_conn *,
 	    uint32_t events, int *err);
 
 /*
+ * A pool may also keep connections its caller made and drives itself
+ * (relay's, which may be TLS or bound to a client's address, are made
+ * by relay): upstream_keep takes fd -- connected to t, owing nothing,
+ * in the loop -- as an idle connection of t if t has room and the pool
+ * is not draining, and closes it otherwise; upstream_take_idle gives
+ * the most recent idle connection of t back as a descriptor (its slot
+ * freed, still in the loop under the pool's tag: the caller registers
+ * it as its own with evloop_mod), or -1 if t has none.
+ */
+void	upstream_keep(struct upstream_pool *, struct upstream_target *, int fd);
+int	upstream_take_idle(struct upstream_pool *, struct upstream_target *);
+
+/*
  * Send buf[*off, len) while writable, advancing *off; read into
  * buf[*len, size) while readable, advancing *len and setting *eof when
  * the peer closed.  Both stop at EAGAIN (clearing the flag) and do

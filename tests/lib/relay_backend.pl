@@ -17,6 +17,11 @@
 #                   /204     204, no body
 #                   /304     304 with Content-Length: 10 and no body
 #                   /close   Connection: close, then close
+#                   /once    answered on a connection's first request
+#                            only; a later one closes the connection
+#                            unanswered (a kept connection timing out)
+#                   /conn    answered with X-Conn: the connection's pid
+#                            (as /once is)
 #                   /big?N   N bytes of 'x'
 #                   /slow    answer after 3 s
 #                   Expect: 100-continue gets "100 Continue" first;
@@ -300,6 +305,9 @@ sub http {
 	}
 }
 
+# Requests this connection (this process) answered.
+my $answered = 0;
+
 # Answer one request; true if the connection goes on.
 sub answer {
 	my ($c, $method, $target, $bodylen, $v11, $keep, $extra) = @_;
@@ -312,6 +320,9 @@ sub answer {
 
 	select(undef, undef, undef, 3) if $path eq '/slow';
 	$keep = 0 if $path eq '/close';
+	return 0 if $path eq '/once' && $answered;
+	$answered++;
+	$extra .= "X-Conn: $$\r\n" if $path eq '/once' || $path eq '/conn';
 	if ($path eq '/204') {
 		$status = '204 No Content';
 		($framing, $body, $nobody) = ('', '', 1);
