@@ -1,6 +1,7 @@
 #!/bin/sh
-# relay's transparent forward, in network namespaces the test makes: a
-# client (10.251.1.2), the relay between two links, and a host
+# relay's transparent forward and forward to destination, in network
+# namespaces the test makes: a client (10.251.1.2), the relay between
+# two links, and a host
 # (10.251.2.2) whose default route goes back through the relay.  The
 # host must see the client's address, not the relay's; a plain forward
 # beside it shows the difference.  The relay's namespace routes the
@@ -83,6 +84,15 @@ relay plain {
 	listen on 10.251.1.1 port 7001
 	forward to 10.251.2.2 port 8000
 }
+relay dest {
+	listen on 10.251.1.1 port 7002
+	forward to destination
+	forward to 10.251.2.2 port 8000
+}
+relay tpdest {
+	listen on 10.251.1.1 port 7003
+	transparent forward to destination
+}
 CONF
 mkfifo "$D/ready"
 ip netns exec "$R" bin/relay -d -f "$D/relayd.conf" -s "$D/state" -r 3 \
@@ -100,6 +110,32 @@ is "$(ask 7000)" 10.251.1.2 "transparent forward: the host sees the client"
 is "$(ask 7000)" 10.251.1.2 "and again, on a new connection"
 like "$(cat "$D/stderr")" 'relay tp, session [0-9]+ .*10\.251\.1\.2 -> 10\.251\.2\.2:8000, done' \
     "the log line names the client and the host"
+
+# forward to destination: the client asks for 10.251.2.2 port 8000 or
+# 8001, the relay's namespace routes it and redirects it to the relay
+# (nftables' redirect), and the relay connects where the client wanted.
+in_ns "$R" sysctl -qw net.ipv4.ip_forward=1
+in_ns "$R" nft add table ip relaynat
+in_ns "$R" nft add chain ip relaynat pre \
+    '{ type nat hook prerouting priority dstnat; }'
+in_ns "$R" nft add rule ip relaynat pre ip saddr 10.251.1.2 tcp dport 8000 \
+    redirect to :7002
+in_ns "$R" nft add rule ip relaynat pre ip saddr 10.251.1.2 tcp dport 8001 \
+    redirect to :7003
+ip netns exec "$B" env RB_ADDR=10.251.2.2 perl tests/lib/relay_peer.pl \
+    whoami 8001 >/dev/null 2>&1 &
+PEER2_PID=$!
+sleep 0.3
+direct() {	# port: what the host answered, asked for directly
+	in_ns "$C" perl tests/lib/relay_client.pl 10.251.2.2 "$1" </dev/null \
+	    2>/dev/null | head -n 1
+}
+is "$(direct 8000)" 10.251.2.1 "forward to destination: the host the client asked for"
+like "$(cat "$D/stderr")" 'relay dest, session [0-9]+ .*10\.251\.1\.2 -> 10\.251\.2\.2:8000, done' \
+    "through the relay (its log line)"
+is "$(direct 8001)" 10.251.1.2 "transparent forward to destination: the client's address, port 8001"
+is "$(ask 7002)" 10.251.2.1 "not redirected: the next forward line"
+kill "$PEER2_PID" 2>/dev/null
 
 # The worker keeps CAP_NET_RAW for it, and nothing else.
 w=$(pgrep -P "$RELAY_PID" | head -n 1)

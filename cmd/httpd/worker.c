@@ -145,7 +145,7 @@ worker_main(struct httpd_state *st, int id)
 	struct epoll_event ev[EVENTS_MAX];
 	int64_t last_tick = 0, drain_deadline = 0;
 	uint16_t ports[FCGI_TARGETS_MAX];
-	struct sandbox_sockets socks = { false, ports, 0, false };
+	struct sandbox_sockets socks = { false, ports, 0, false, false };
 	int n, i;
 
 	w.st = st;

@@ -66,6 +66,7 @@ struct rforward {
 	long long		 retry;
 	bool			 tls;		/* forward with tls */
 	int			 proxy;		/* PROXY header version, 0 */
+	bool			 dest;		/* to destination: no table */
 };
 
 struct rrelay {
@@ -110,6 +111,7 @@ struct relay_state {
 	size_t			 nlisteners;
 	uint16_t		*ports;		/* hosts' ports, for Landlock */
 	bool			 transparent;	/* a transparent forward */
+	bool			 connect_any;	/* a forward to destination */
 	size_t			 nports;
 	struct tls_cache	*tls_cache;
 	struct tls_privkey	*keys;		/* until the key process has them */

@@ -137,6 +137,16 @@ sched_pick(struct worker *w, struct session *s)
 
 	(void)w;
 	for (i = 0; i < r->nfwd; i++) {
+		if (r->fwd[i].dest) {
+			/* The original destination, else the next line. */
+			if (!session_destination(s, &r->fwd[i]))
+				continue;
+			if (s->fwd != &r->fwd[i]) {
+				s->fwd = &r->fwd[i];
+				s->tries = s->fwd->retry;
+			}
+			return &s->dest->h;
+		}
 		if (!table_usable(&r->fwd[i].table))
 			continue;
 		if (s->fwd != &r->fwd[i]) {

@@ -118,6 +118,8 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 	s->fwd = NULL;
 	s->host = NULL;
 	s->srv_reused = s->srv_fresh = false;
+	s->dest = NULL;
+	s->dest_state = 0;
 	s->tls = NULL;
 	s->tcl = NULL;
 	s->http = NULL;
@@ -298,6 +300,79 @@ bind_transparent(int fd, const struct session *s)
 	    sizeof(struct sockaddr_in6)) == 0;
 }
 
+#ifndef SO_ORIGINAL_DST
+#define SO_ORIGINAL_DST		80	/* linux/netfilter_ipv4.h */
+#endif
+#ifndef IP6T_SO_ORIGINAL_DST
+#define IP6T_SO_ORIGINAL_DST	80	/* linux/netfilter_ipv6/ip6_tables.h */
+#endif
+
+static bool
+same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return a6->sin6_port == b6->sin6_port &&
+	    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+}
+
+/*
+ * Where the client wanted to go before the firewall sent it here: the
+ * destination NAT undid (nftables' redirect or dnat, SO_ORIGINAL_DST),
+ * or, under TPROXY, the local address itself when it is not the one
+ * the relay listens on.  False if the client came to the relay itself.
+ */
+static bool
+original_destination(const struct session *s, struct sockaddr_storage *ss)
+{
+	socklen_t len = sizeof(*ss);
+	int r;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s->local.ss_family == AF_INET)
+		r = getsockopt(s->cli.fd, SOL_IP, SO_ORIGINAL_DST, ss, &len);
+	else
+		r = getsockopt(s->cli.fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, ss,
+		    &len);
+	if (r == 0 && !same_endpoint(ss, &s->local))
+		return true;
+	*ss = s->local;
+	return !same_endpoint(&s->local, &s->listener->ss);
+}
+
+/* forward to destination: the session's host, looked up once. */
+bool
+session_destination(struct session *s, struct rforward *fw)
+{
+	struct sockaddr_storage ss;
+	uint16_t port;
+
+	if (s->dest_state == 0) {
+		s->dest_state = -1;
+		if (!original_destination(s, &ss) ||
+		    (s->dest = calloc(1, sizeof(*s->dest))) == NULL)
+			return false;
+		s->dest->h.ss = ss;
+		s->dest->h.sslen = ss.ss_family == AF_INET ?
+		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+		sockaddr_text(&ss, s->dest->name, sizeof(s->dest->name),
+		    &port);
+		s->dest->h.name = s->dest->name;
+		s->dest->h.port = port;
+		s->dest->h.table = &fw->table;
+		s->dest_state = 1;
+	}
+	return s->dest_state == 1;
+}
+
 /*
  * An HTTP relay's plain connection to a host may serve the next session
  * when its response is whole; not one bound to a client's address, one
@@ -307,7 +382,7 @@ static bool
 poolable(const struct session *s)
 {
 	return s->relay->http && !s->fwd->conf->transparent &&
-	    !s->fwd->tls && s->fwd->proxy == 0;
+	    !s->fwd->tls && s->fwd->proxy == 0 && !s->fwd->dest;
 }
 
 /* A connection kept idle to s->host, made the session's; false: none. */
@@ -524,6 +599,8 @@ session_close(struct worker *w, struct session *s, const char *why,
 		free(s->tls);
 	}
 	free(s->tcl);
+	free(s->dest);
+	s->dest = NULL;
 	half_free(w, &s->up);
 	half_free(w, &s->down);
 	s->cli.fd = -1;

@@ -244,15 +244,18 @@ setup_forwards(struct relay_state *st, struct rrelay *r)
 			return relay_fail(st, false, "relay %s: more than %d "
 			    "forward lines", r->name, RELAY_FORWARDS_MAX);
 		st->transparent |= f->transparent;
-		if (f->kind == RD_FWD_DESTINATION ||
-		    f->kind == RD_FWD_NATLOOKUP)
-			return relay_fail(st, false, "relay %s: forward to "
-			    "destination and nat lookup are not supported "
-			    "yet", r->name);
 		fw = &r->fwd[r->nfwd++];
 		fw->conf = f;
 		fw->tls = f->tls;
 		fw->proxy = f->proxy;
+		fw->retry = f->retry;
+		if (f->kind == RD_FWD_DESTINATION ||
+		    f->kind == RD_FWD_NATLOOKUP) {
+			/* Any host, any port: whatever the client asked. */
+			fw->dest = true;
+			st->connect_any = true;
+			continue;
+		}
 		if (!(f->kind == RD_FWD_TABLE ? setup_table(st, fw) :
 		    setup_address(st, fw)))
 			return false;

@@ -110,7 +110,7 @@ static void
 sandbox(struct worker *w)
 {
 	struct sandbox_sockets socks = { false, w->st->ports, w->st->nports,
-	    w->st->transparent };
+	    w->st->transparent, w->st->connect_any };
 
 	sandbox_relay(&socks, SANDBOX_ABI_KERNEL);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/sockaddr.h"
 #include "net/bufpool.h"
 #include "net/evloop.h"
 #include "net/logsink.h"
@@ -50,6 +51,12 @@ struct half {
 
 struct http_sess;
 
+/* Where a redirected client wanted to go: the host of its session. */
+struct dest_host {
+	struct rhost	h;
+	char		name[SOCKADDR_TEXT_MAX];
+};
+
 struct session {
 	enum sess_state		 state;
 	uint32_t		 index;
@@ -63,6 +70,8 @@ struct session {
 	struct rhost		*host;		/* chosen, NULL: none yet */
 	bool			 srv_reused;	/* the host's connection was kept */
 	bool			 srv_fresh;	/* next connect: not a kept one */
+	struct dest_host	*dest;		/* forward to destination */
+	int			 dest_state;	/* 0 not looked up, 1 found, -1 */
 	long long		 tries;		/* connects left */
 	int64_t			 deadline;	/* monotonic ms */
 	int64_t			 started;
@@ -112,6 +121,7 @@ void	session_update(struct worker *, struct session *);
 void	session_drain_idle(struct worker *);
 void	session_drop_server(struct session *);
 void	session_expire_idle(struct worker *);
+bool	session_destination(struct session *, struct rforward *);
 
 /* tcp.c: bytes both ways as they come. */
 void	tcp_relay(struct worker *, struct session *);

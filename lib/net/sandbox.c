@@ -92,7 +92,7 @@ landlock_ports(int rfd, const struct sandbox_sockets *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nports; i++)
+	for (i = 0; i < s->nports && !s->connect_any; i++)
 		landlock_port(rfd, LL_NET_CONNECT_TCP, s->ports[i]);
 	if (s->bind_ephemeral)
 		landlock_port(rfd, LL_NET_BIND_TCP, 0);
@@ -171,7 +171,7 @@ landlock_readonly(const char *root, const struct sandbox_sockets *s,
 	/* ABI 4 adds TCP: no bind and no connect at all. */
 	if (abi >= 4)
 		attr.handled_access_net = LL_NET_BIND_TCP |
-		    LL_NET_CONNECT_TCP;
+		    (s->connect_any ? 0 : LL_NET_CONNECT_TCP);
 	/* ABI 6: abstract sockets (a way out of any chroot) are gone. */
 	if (abi >= LL_ABI_SCOPE)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET;
@@ -333,7 +333,7 @@ static const int keyproc_syscalls[] = {
 void
 sandbox_keyproc(void)
 {
-	const struct sandbox_sockets none = { false, NULL, 0, false };
+	const struct sandbox_sockets none = { false, NULL, 0, false, false };
 
 	landlock_readonly("/", &none, -1, landlock_abi(SANDBOX_ABI_KERNEL));
 	seccomp_allow(keyproc_syscalls,

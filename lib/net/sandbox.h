@@ -26,6 +26,8 @@ struct sandbox_sockets {
 	size_t		 nports;
 	/* bind(2) to port 0 of any address: relay's transparent forwards */
 	bool		 bind_ephemeral;
+	/* TCP connects to any port: relay's forwards to destination */
+	bool		 connect_any;
 };
 
 /* Ask the kernel which Landlock ABI it has (the `abi` arguments below). */

@@ -104,9 +104,9 @@ int
 main(void)
 {
 	static const uint16_t ports[] = { 9000 };
-	struct sandbox_sockets unix_only = { true, NULL, 0, false };
-	struct sandbox_sockets tcp_only = { false, ports, 1, false };
-	struct sandbox_sockets none = { false, NULL, 0, false };
+	struct sandbox_sockets unix_only = { true, NULL, 0, false, false };
+	struct sandbox_sockets tcp_only = { false, ports, 1, false, false };
+	struct sandbox_sockets none = { false, NULL, 0, false, false };
 	char err[256];
 	int afd, pfd, status, r[2];
 	size_t n;
