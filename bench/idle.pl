@@ -28,6 +28,6 @@ for my $s (@socks) {
 	my $buf;
 	sysread($s, $buf, 4096);
 }
-print scalar(@socks), "\n";
 $| = 1;
+print scalar(@socks), "\n";
 sleep $hold;

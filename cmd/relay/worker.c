@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,19 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 	default:
 		break;
 	}
+}
+
+/*
+ * After a burst, the buffers the pools hold beyond a few go back to the
+ * system: an idle connection holds none, and the memory of idle
+ * connections is what a quiet relay should show.
+ */
+static void
+trim_buffers(struct worker *w)
+{
+	if (bufpool_trim(&w->bufs, RELAY_BUFS_KEPT) +
+	    bufpool_trim(&w->hbufs, RELAY_BUFS_KEPT) > 0)
+		(void)malloc_trim(0);
 }
 
 /* The TCP ports of every host: the only ones a worker may connect to. */
@@ -213,6 +227,7 @@ worker_main(struct relay_state *st, int id)
 			last_tick = w.loop.now;
 			session_timeouts(&w);
 			session_expire_idle(&w);
+			trim_buffers(&w);
 		}
 		logsink_flush(&w.log);
 		if (w.draining && (w.nsessions == 0 ||

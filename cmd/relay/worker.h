@@ -30,6 +30,7 @@ enum {
 	RELAY_SESSIONS_MAX = 16384,
 	RELAY_BUF = 16384,		/* one direction's buffer */
 	RELAY_PIPE = 262144,		/* a splicing direction's pipe */
+	RELAY_BUFS_KEPT = 16,		/* free buffers kept after a burst */
 	RELAY_HEAD_MAX = 131072		/* an HTTP head, at most */
 };
 

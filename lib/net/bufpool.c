@@ -38,3 +38,18 @@ bufpool_put(struct bufpool *bp, void *buf)
 	bp->free = f;
 	bp->nfree++;
 }
+
+size_t
+bufpool_trim(struct bufpool *bp, size_t keep)
+{
+	struct freebuf *f;
+	size_t n = 0;
+
+	while (bp->nfree > keep && (f = bp->free) != NULL) {
+		bp->free = f->next;
+		bp->nfree--;
+		free(f);
+		n++;
+	}
+	return n;
+}

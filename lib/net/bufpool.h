@@ -3,7 +3,7 @@
  * that a worker allocates only while its number of connections grows and
  * never per request.  The list holds at most as many buffers as were
  * ever in use at once: that peak bounds it (a program's connection limit
- * bounds the peak).
+ * bounds the peak), until bufpool_trim lets the excess go.
  */
 #ifndef BUFPOOL_H
 #define BUFPOOL_H
@@ -23,5 +23,12 @@ void	*bufpool_get(struct bufpool *);
 
 /* Give buf back to the pool (nothing if NULL); the caller forgets it. */
 void	bufpool_put(struct bufpool *, void *buf);
+
+/*
+ * Free the buffers the list holds beyond keep (the most recently used
+ * stay); returns how many went.  A program whose peak was a burst calls
+ * it when things are quiet, then malloc_trim(3) to give the memory back.
+ */
+size_t	bufpool_trim(struct bufpool *, size_t keep);
 
 #endif
