@@ -15,9 +15,10 @@
 #include "http/http_status.h"
 #include "http_relay.h"
 
-static const char *const hop_fields[] = {
-	"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-	"Transfer-Encoding", "Upgrade", NULL
+static const struct http_slice hop_fields[] = {
+	{ "Connection", 10 }, { "Keep-Alive", 10 }, { "Proxy-Connection", 16 },
+	{ "TE", 2 }, { "Trailer", 7 }, { "Transfer-Encoding", 17 },
+	{ "Upgrade", 7 }
 };
 
 static bool
@@ -54,15 +55,16 @@ connection_names(const struct http_header *h, size_t n,
 	return false;
 }
 
+/* conn: whether the head has a Connection field, which may name more. */
 static bool
-is_hop_field(const struct http_header *h, size_t n, size_t i)
+is_hop_field(const struct http_header *h, size_t n, size_t i, bool conn)
 {
-	const char *const *f;
+	size_t f;
 
-	for (f = hop_fields; *f != NULL; f++)
-		if (slice_is(&h[i].name, *f, strlen(*f)))
+	for (f = 0; f < sizeof(hop_fields) / sizeof(hop_fields[0]); f++)
+		if (slice_is(&h[i].name, hop_fields[f].ptr, hop_fields[f].len))
 			return true;
-	return connection_names(h, n, &h[i].name);
+	return conn && connection_names(h, n, &h[i].name);
 }
 
 static bool
@@ -91,10 +93,13 @@ put_slice(struct hbuf *b, const struct http_slice *s)
 static bool
 put_fields(struct hbuf *b, const struct http_header *h, size_t n)
 {
+	bool conn = false;
 	size_t i;
 
+	for (i = 0; i < n && !conn; i++)
+		conn = slice_is(&h[i].name, "Connection", 10);
 	for (i = 0; i < n; i++) {
-		if (is_hop_field(h, n, i))
+		if (is_hop_field(h, n, i, conn))
 			continue;
 		if (!put_slice(b, &h[i].name) || !puts_(b, ": ") ||
 		    !put_slice(b, &h[i].value) || !puts_(b, "\r\n"))
