@@ -261,7 +261,8 @@ i=0
 until grep -q 'configuration reloaded' "$T/stderr" || [ $i -gt 50 ]; do
 	i=$((i + 1)); sleep 0.1
 done
-like "$(cat "$T/stderr")" "configuration reloaded" "SIGHUP: configuration reloaded"
+like "$(cat "$T/stderr")" "configuration reloaded" "SIGHUP: configuration reloaded" ||
+    diag "$(tail -n 5 "$T/stderr")"
 is "$(printf 'new\n' | send 127.0.0.1 "$L_NEW")" "new" "the new relay serves"
 is "$(printf 'old\n' | send 127.0.0.1 "$L_ECHO")" "old" "an old relay still serves"
 is "$(count 127.0.0.1 "$L_RR" 6)" "a=2 b=2 c=2" "and schedules as before"
