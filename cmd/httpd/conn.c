@@ -21,6 +21,7 @@
 #include "base/die.h"
 #include "base/sockaddr.h"
 #include "tls/tls_server.h"
+#include "net/listener.h"
 #include "worker.h"
 
 enum {
@@ -178,7 +179,7 @@ conn_accept(struct worker *w, const struct listener *l)
 {
 	struct sockaddr_storage ss;
 	struct conn *c;
-	socklen_t len;
+	bool exhausted;
 	int fd, i;
 
 	for (i = 0; i < ACCEPT_BATCH; i++) {
@@ -186,14 +187,10 @@ conn_accept(struct worker *w, const struct listener *l)
 			worker_pause_accept(w, ACCEPT_PAUSE_MS);
 			return;
 		}
-		len = sizeof(ss);
-		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
-		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1) {
+		if ((fd = listener_accept(l->fd, &ss, &exhausted)) == -1) {
 			c->next = w->free_conns;
 			w->free_conns = c;
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM)
+			if (exhausted)
 				worker_pause_accept(w, ACCEPT_PAUSE_MS);
 			return;	/* EAGAIN: another worker took it */
 		}

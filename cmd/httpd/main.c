@@ -10,7 +10,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -55,14 +54,10 @@ bool
 setup_fail(struct httpd_state *st, bool with_errno, const char *fmt, ...)
 {
 	va_list ap;
-	int n, e = errno;
 
 	va_start(ap, fmt);
-	n = vsnprintf(st->error, sizeof(st->error), fmt, ap);
+	(void)vfail_at(st->error, sizeof(st->error), with_errno, fmt, ap);
 	va_end(ap);
-	if (with_errno && n >= 0 && (size_t)n < sizeof(st->error))
-		(void)snprintf(st->error + n, sizeof(st->error) - (size_t)n,
-		    ": %s", strerror(e));
 	return false;
 }
 
@@ -73,33 +68,19 @@ add_keep(int *keep, size_t *n, int fd)
 		keep[(*n)++] = fd;
 }
 
-static int
-by_value(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 /* A worker holds its generation's sockets and logs, and nothing else. */
 static void
 close_other_fds(const struct generation *g)
 {
 	int keep[512];
 	size_t n = 0, i;
-	unsigned first = 3;
 
 	for (i = 0; i < g->st.nlisteners; i++)
 		add_keep(keep, &n, g->st.listeners[i].fd);
 	for (i = 0; i < g->st.nlogs; i++)
 		add_keep(keep, &n, g->st.logs[i].fd);
 	add_keep(keep, &n, g->st.syslog_fd);
-	qsort(keep, n, sizeof(keep[0]), by_value);
-	for (i = 0; i < n; i++) {
-		if ((unsigned)keep[i] > first)
-			(void)syscall(SYS_close_range, first,
-			    (unsigned)keep[i] - 1, 0);
-		first = (unsigned)keep[i] + 1;
-	}
-	(void)syscall(SYS_close_range, first, ~0u, 0);
+	prefork_keep_fds(keep, n);
 }
 
 _Noreturn static void

@@ -8,7 +8,6 @@
  * The parent never touches a session.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,32 +54,18 @@ keep_fd(int *keep, size_t *n, int fd)
 		keep[(*n)++] = fd;
 }
 
-static int
-by_value(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 /* A worker holds its listeners, its key socket, syslog's: nothing else. */
 static void
 close_other_fds(const struct relay_state *st, int id)
 {
 	int keep[256];
 	size_t n = 0, i;
-	unsigned first = 3;
 
 	for (i = 0; i < st->nlisteners; i++)
 		keep_fd(keep, &n, st->listeners[i].fd);
 	keep_fd(keep, &n, st->keyproc_fd[id]);
 	keep_fd(keep, &n, st->syslog_fd);
-	qsort(keep, n, sizeof(keep[0]), by_value);
-	for (i = 0; i < n; i++) {
-		if ((unsigned)keep[i] > first)
-			(void)syscall(SYS_close_range, first,
-			    (unsigned)keep[i] - 1, 0);
-		first = (unsigned)keep[i] + 1;
-	}
-	(void)syscall(SYS_close_range, first, ~0u, 0);
+	prefork_keep_fds(keep, n);
 }
 
 _Noreturn static void

@@ -18,6 +18,7 @@
 
 #include "base/die.h"
 #include "base/proxy_header.h"
+#include "net/listener.h"
 #include "worker.h"
 
 enum { ACCEPT_PAUSE_MS = 100, ACCEPTS_PER_EVENT = 64 };
@@ -153,7 +154,7 @@ session_accept(struct worker *w, struct rlistener *l)
 {
 	struct sockaddr_storage ss;
 	struct session *s;
-	socklen_t len;
+	bool exhausted;
 	int fd, i;
 
 	for (i = 0; i < ACCEPTS_PER_EVENT; i++) {
@@ -161,16 +162,12 @@ session_accept(struct worker *w, struct rlistener *l)
 			worker_pause_accept(w, ACCEPT_PAUSE_MS);
 			return;
 		}
-		len = sizeof(ss);
-		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
-		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1) {
+		if ((fd = listener_accept(l->fd, &ss, &exhausted)) == -1) {
 			s->next = w->free;
 			w->free = s;
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM)
+			if (exhausted)
 				worker_pause_accept(w, ACCEPT_PAUSE_MS);
-			return;
+			return;	/* EAGAIN: another worker took it */
 		}
 		start_session(w, s, l, fd, &ss);
 	}

@@ -28,14 +28,10 @@ bool
 relay_fail(struct relay_state *st, bool with_errno, const char *fmt, ...)
 {
 	va_list ap;
-	int n, e = errno;
 
 	va_start(ap, fmt);
-	n = vsnprintf(st->error, sizeof(st->error), fmt, ap);
+	(void)vfail_at(st->error, sizeof(st->error), with_errno, fmt, ap);
 	va_end(ap);
-	if (with_errno && n >= 0 && (size_t)n < sizeof(st->error))
-		(void)snprintf(st->error + n, sizeof(st->error) - (size_t)n,
-		    ": %s", strerror(e));
 	return false;
 }
 

@@ -52,6 +52,19 @@ warnx_(const char *fmt, ...)
 }
 
 bool
+vfail_at(char *err, size_t errlen, bool with_errno, const char *fmt,
+    va_list ap)
+{
+	int n, e = errno;
+
+	n = vsnprintf(err, errlen, fmt, ap);
+	if (with_errno && n >= 0 && (size_t)n < errlen)
+		(void)snprintf(err + n, errlen - (size_t)n, ": %s",
+		    strerror(e));
+	return false;
+}
+
+bool
 fail_at(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

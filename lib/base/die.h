@@ -6,6 +6,7 @@
 #ifndef DIE_H
 #define DIE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,5 +34,12 @@ void		warnx_(const char *, ...)
  */
 bool		fail_at(char *err, size_t errlen, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+/*
+ * The same from a va_list, followed with ": " and errno's text when
+ * with_errno (errno as it was on entry).
+ */
+bool		vfail_at(char *err, size_t errlen, bool with_errno,
+		    const char *, va_list)
+		    __attribute__((format(printf, 4, 0)));
 
 #endif

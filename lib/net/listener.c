@@ -193,3 +193,16 @@ fail:
 	errno = e;
 	return -1;
 }
+
+int
+listener_accept(int lfd, struct sockaddr_storage *peer, bool *exhausted)
+{
+	socklen_t len = sizeof(*peer);
+	int fd;
+
+	fd = accept4(lfd, (struct sockaddr *)peer, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	*exhausted = fd == -1 && (errno == EMFILE || errno == ENFILE ||
+	    errno == ENOBUFS || errno == ENOMEM);
+	return fd;
+}

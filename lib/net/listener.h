@@ -43,4 +43,13 @@ bool	listener_resolve(const struct addr *a, uint16_t port,
 int	listener_open(const struct sockaddr_storage *ss, socklen_t len,
 	    const struct sockopts *so, char *err, size_t errlen);
 
+/*
+ * The next connection waiting on listening socket lfd, non-blocking and
+ * close-on-exec, its peer in *peer; -1 when there is none (EAGAIN:
+ * another worker took it) or it failed, *exhausted telling whether for
+ * want of descriptors or memory -- then the caller stops accepting for
+ * a while rather than spin.
+ */
+int	listener_accept(int lfd, struct sockaddr_storage *peer, bool *exhausted);
+
 #endif

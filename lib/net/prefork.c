@@ -1,7 +1,9 @@
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -214,4 +216,28 @@ prefork_done(const struct prefork *pf)
 		if (pf->gens[i].ctx != NULL && pf->gens[i].nalive > 0)
 			return false;
 	return true;
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void
+prefork_keep_fds(int *keep, size_t n)
+{
+	unsigned first = 3;
+	size_t i;
+
+	qsort(keep, n, sizeof(keep[0]), by_value);
+	for (i = 0; i < n; i++) {
+		if ((unsigned)keep[i] < first)
+			continue;
+		if ((unsigned)keep[i] > first)
+			(void)syscall(SYS_close_range, first,
+			    (unsigned)keep[i] - 1, 0);
+		first = (unsigned)keep[i] + 1;
+	}
+	(void)syscall(SYS_close_range, first, ~0u, 0);
 }

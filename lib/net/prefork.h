@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum {
@@ -84,6 +85,13 @@ void	prefork_tick(struct prefork *);
 
 /* SIGTERM: every generation drains; after grace_ms, SIGKILL. */
 void	prefork_stop(struct prefork *, int64_t grace_ms);
+
+/*
+ * In a new worker: close every descriptor above 2 but the n in keep
+ * (which it sorts), so that a worker holds its generation's sockets and
+ * files and nothing of the parent's or of other generations.
+ */
+void	prefork_keep_fds(int *keep, size_t n);
 
 /* True once stopping and no worker is left. */
 bool	prefork_done(const struct prefork *);
