@@ -20,40 +20,27 @@
 #include <unistd.h>
 
 #include "base/die.h"
+#include "net/prefork.h"
 #include "net/sandbox.h"
 #include "relay.h"
 #include "tls/tls_keyproc.h"
 
 enum { KEYPROC_WORKERS_MAX = 64 };
 
-static void
-close_all_but(const int *keep, int n)
-{
-	int fd, i;
-	bool kept;
-
-	/* Few descriptors are open in the parent: a plain sweep is enough. */
-	for (fd = 3; fd < 1024; fd++) {
-		kept = false;
-		for (i = 0; i < n; i++)
-			kept |= keep[i] == fd;
-		if (!kept)
-			(void)close(fd);
-	}
-}
-
 _Noreturn static void
 serve(struct relay_state *st, const int *fds, int n)
 {
 	static struct tls_keyproc_server srv[KEYPROC_WORKERS_MAX];
 	struct pollfd pfd[KEYPROC_WORKERS_MAX];
-	int i, open = n;
+	int keep[KEYPROC_WORKERS_MAX], i, open = n;
 	sigset_t none;
 
 	/* The parent blocks its signals for its signalfd: not ours. */
 	(void)sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	close_all_but(fds, n);
+	/* Only the workers' sockets stay: the parent's listeners do not. */
+	memcpy(keep, fds, (size_t)n * sizeof(keep[0]));
+	prefork_keep_fds(keep, (size_t)n);
 	privdrop_apply(st->statedir, &st->user);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sandbox_keyproc();
