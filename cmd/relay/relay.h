@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "conf/relayd_conf.h"
+#include "filter.h"
 #include "net/privdrop.h"
 #include "net/upstream.h"
 #include "net/statusfile.h"
@@ -80,6 +81,7 @@ struct rrelay {
 	int			 nfwd;
 	int64_t			 timeout_ms;	/* session timeout */
 	size_t			 headerlen;	/* http: head bytes at most */
+	struct rfilter		 filter;	/* http: the protocol's rules */
 	/* TLS towards clients (listen ... tls) and towards hosts. */
 	struct tls_site		*site;
 	size_t			 key_base;	/* its first key, keyproc's */

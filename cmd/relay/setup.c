@@ -272,10 +272,11 @@ setup_relay(struct relay_state *st, const struct relay_state *old,
 	r->timeout_ms = rc->session_timeout * 1000;
 	r->headerlen = r->proto != NULL && r->proto->headerlen > 0 ?
 	    (size_t)r->proto->headerlen : RD_HEADERLEN_DEFAULT;
-	if (r->proto != NULL && r->proto->nrules > 0)
-		warnx_("relay %s: the filter rules of protocol %s are not "
-		    "applied yet", r->name, r->proto->name);
-	return setup_forwards(st, r) && setup_listens(st, old, r);
+	if (!setup_forwards(st, r))
+		return false;
+	if (!filter_compile(st->mem, r, st->error, sizeof(st->error)))
+		return false;
+	return setup_listens(st, old, r);
 }
 
 bool

@@ -74,6 +74,10 @@ struct session {
 	struct dest_host	*dest;		/* forward to destination */
 	int			 dest_state;	/* 0 not looked up, 1 found, -1 */
 	long long		 tries;		/* connects left */
+	/* What the rules chose for this request, and for its connection. */
+	int			 want_fwd, pick_fwd;	/* forward index, -1 */
+	bool			 hashed, pick_hashed;
+	uint64_t		 hashv, pick_hashv;	/* hash actions' */
 	int64_t			 deadline;	/* monotonic ms */
 	int64_t			 started;
 	struct half		 up;		/* client to host */
