@@ -269,20 +269,52 @@ remove_fields(struct fhead *h, const char *glob, bool pattern)
 	}
 }
 
+/*
+ * append to a field that is there: the value joins the last field of
+ * that name as one more list element ("a, b", RFC 9110 section 5.3),
+ * which is what X-Forwarded-For readers expect; Set-Cookie, which is no
+ * list, gets a field of its own.
+ */
+static bool
+header_append(struct fctx *c, struct http_header *f, const char *value)
+{
+	char buf[FHEAD_SCRATCH];
+	struct http_header *last = f;
+	char *name;
+	size_t i;
+	int n;
+
+	if (f->name.len == 10 && strncasecmp(f->name.ptr, "Set-Cookie", 10) ==
+	    0) {
+		name = fhead_save(c->h, f->name.ptr, f->name.len);
+		return name != NULL && fhead_add(c->h, name, value);
+	}
+	for (i = (size_t)(f - c->h->f) + 1; i < c->h->n; i++)
+		if (c->h->f[i].name.ptr != NULL &&
+		    c->h->f[i].name.len == f->name.len &&
+		    strncasecmp(c->h->f[i].name.ptr, f->name.ptr,
+		    f->name.len) == 0)
+			last = &c->h->f[i];
+	n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int)last->value.len,
+	    last->value.ptr, last->value.len > 0 ? ", " : "", value);
+	if (n < 0 || (size_t)n >= sizeof(buf) ||
+	    (last->value.ptr = fhead_save(c->h, buf, (size_t)n)) == NULL)
+		return false;
+	last->value.len = (size_t)n;
+	return true;
+}
+
 static bool
 header_write(struct fctx *c, const struct rd_kv *kv, const char *key,
     const char *value)
 {
 	struct http_header *f;
-	char *name;
 	size_t i;
 
 	if (fhead_find(c->h, key, kv->match == RD_MATCH_PATTERN, 0, &f) != 1)
 		return fhead_add(c->h, key, value);
-	if (kv->option == RD_KEY_OPT_APPEND) {
-		name = fhead_save(c->h, f->name.ptr, f->name.len);
-		return name != NULL && fhead_add(c->h, name, value);
-	}
+	if (kv->option == RD_KEY_OPT_APPEND)
+		return header_append(c, f, value);
 	/* set: one field of that name, with the new value. */
 	for (i = (size_t)(f - c->h->f) + 1; i < c->h->n; i++)
 		if (c->h->f[i].name.ptr != NULL &&

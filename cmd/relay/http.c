@@ -697,6 +697,8 @@ response_done(struct worker *w, struct session *s)
 	}
 	h->phase = PH_REQ_HEAD;
 	s->state = SESS_HEAD;
+	/* The next request may be answered by the relay itself. */
+	h->resp_started = false;
 	release_idle(w, h);
 }
 

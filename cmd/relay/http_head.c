@@ -24,7 +24,8 @@ static const struct http_slice hop_fields[] = {
 static bool
 slice_is(const struct http_slice *s, const char *word, size_t len)
 {
-	return s->len == len && strncasecmp(s->ptr, word, len) == 0;
+	return s->ptr != NULL && s->len == len &&
+	    strncasecmp(s->ptr, word, len) == 0;
 }
 
 /* Whether a Connection field lists `name` among its tokens. */
