@@ -231,6 +231,7 @@ bool
 tls_params_set(struct tls_params *p, const char *ciphers, const char *curves,
     unsigned protocol_bits, char *err, size_t errlen)
 {
+	p->client_order = false;
 	return tls_params_ciphers(p, ciphers, err, errlen) &&
 	    tls_params_curves(p, curves, err, errlen) &&
 	    tls_params_versions(p, protocol_bits, err, errlen);

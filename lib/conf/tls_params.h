@@ -32,6 +32,7 @@ struct tls_params {
 	size_t		nsuites;
 	unsigned	version_min, version_max;	/* BR_TLS10 .. BR_TLS12 */
 	uint32_t	curves;		/* 1 << BR_EC_* for each curve */
+	bool		client_order;	/* the client's suite order wins */
 };
 
 /*
