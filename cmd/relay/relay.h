@@ -76,6 +76,7 @@ struct rrelay {
 	const char		*name;
 	uint32_t		 index;
 	bool			 http;
+	bool			 dns;		/* dns protocol: UDP */
 	bool			 splice;
 	struct rforward		 fwd[RELAY_FORWARDS_MAX];
 	int			 nfwd;
@@ -95,6 +96,7 @@ struct rlistener {
 	socklen_t		 sslen;
 	int			 fd;
 	bool			 tls;
+	bool			 udp;		/* a dns protocol's */
 	struct rrelay		*relay;
 };
 
