@@ -295,7 +295,8 @@ url_add(struct fctx *c, const char *host, const char *path, size_t plen,
 static bool
 url_build(struct fctx *c, const char *host, size_t hlen)
 {
-	const char *suffix[4], *levels[5], *path = c->h->path.ptr, *slash;
+	const char *suffix[4] = { NULL }, *levels[5], *path = c->h->path.ptr;
+	const char *slash;
 	size_t nsuffix = 0, nlevels = 0, i, dirs, plen = c->h->path.len;
 	size_t dots = 0;
 

@@ -25,6 +25,7 @@
 #include "net/statusfile.h"
 #include "tls/tls_cache.h"
 #include "tls/tls_client.h"
+#include "tls/tls_mint.h"
 #include "tls/tls_site.h"
 
 enum {
@@ -89,6 +90,11 @@ struct rrelay {
 	struct tls_anchors	 ca;		/* tls ca file, for hosts */
 	struct tls_client_conf	 client;
 	bool			 client_ready;
+	/* TLS inspection: tls ca cert and tls ca key (inspect.c). */
+	bool			 inspect;
+	struct tls_chain	 inspect_ca;	/* the CA's certificates */
+	br_x509_pkey		 inspect_pub;	/* the first keypair's key */
+	struct tls_mint_ca	 mint;		/* the CA key, in keyproc */
 };
 
 struct rlistener {

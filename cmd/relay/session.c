@@ -96,6 +96,8 @@ start_client_tls(struct worker *w, struct session *s)
 		return false;
 	}
 	(void)w;
+	if (s->relay->inspect)
+		tls_conn_hold(s->tls);
 	stream_start_tls(&s->cli, tls_conn_end(s->tls));
 	return true;
 }
@@ -126,6 +128,7 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 	s->tls = NULL;
 	s->tcl = NULL;
 	s->http = NULL;
+	s->insp = NULL;
 	s->done = NULL;
 	s->error = false;
 	half_init(&s->up);
@@ -143,12 +146,12 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 		session_close(w, s, "TLS setup failed", true);
 		return;
 	}
-	if (s->relay->http) {
+	if (s->relay->http)
 		http_start(w, s);
-		return;
-	}
-	if (session_connect(w, s))
+	else if (session_connect(w, s))
 		tcp_relay(w, s);
+	if (s->relay->inspect && s->state != SESS_FREE)
+		inspect_check(w, s);
 }
 
 void
@@ -549,6 +552,9 @@ session_update(struct worker *w, struct session *s)
 		http_event(w, s);
 	else if (s->state == SESS_RELAYING)
 		tcp_relay(w, s);
+	/* A ClientHello held back for TLS inspection (inspect.c). */
+	if (s->relay->inspect && s->state != SESS_FREE)
+		inspect_check(w, s);
 }
 
 void
@@ -588,6 +594,7 @@ session_close(struct worker *w, struct session *s, const char *why,
 	}
 	if (s->http != NULL)
 		http_free(w, s);
+	inspect_free(w, s);
 	if (s->tls != NULL)
 		stream_close_notify(&s->cli);
 	if (s->cli.fd != -1)

@@ -146,6 +146,65 @@ setup_client(struct relay_state *st, struct rrelay *r)
 	return true;
 }
 
+/* A copy of the public key's bytes, which point into a decoder. */
+static void
+keep_pub(struct relay_state *st, br_x509_pkey *dst, const br_x509_pkey *src)
+{
+	unsigned char *m;
+
+	*dst = *src;
+	if (src->key_type == BR_KEYTYPE_EC) {
+		m = arena_alloc(st->mem, src->key.ec.qlen);
+		memcpy(m, src->key.ec.q, src->key.ec.qlen);
+		dst->key.ec.q = m;
+		return;
+	}
+	m = arena_alloc(st->mem, src->key.rsa.nlen + src->key.rsa.elen);
+	memcpy(m, src->key.rsa.n, src->key.rsa.nlen);
+	memcpy(m + src->key.rsa.nlen, src->key.rsa.e, src->key.rsa.elen);
+	dst->key.rsa.n = m;
+	dst->key.rsa.e = m + src->key.rsa.nlen;
+}
+
+/*
+ * TLS inspection: the CA's certificate for the workers, its key for the
+ * key process, and the public key of the relay's first keypair, which
+ * the minted certificates carry (the workers sign with that keypair's
+ * key, as for any handshake).
+ */
+static bool
+setup_inspect(struct relay_state *st, struct rrelay *r)
+{
+	const struct rd_protocol *pr = r->proto;
+	br_x509_decoder_context dc;
+	const br_x509_pkey *pk;
+	char err[256];
+
+	if (!tls_chain_load(&r->inspect_ca, pr->ca_cert, time(NULL), err,
+	    sizeof(err)))
+		return relay_fail(st, false, "relay %s: tls ca cert: %s",
+		    r->name, err);
+	if (!load_key(st, pr->ca_key))
+		return false;
+	if (!tls_privkey_matches(&st->keys[st->nkeys - 1], &r->inspect_ca))
+		return relay_fail(st, false, "relay %s: tls ca key %s is not "
+		    "the key of tls ca cert %s", r->name, pr->ca_key,
+		    pr->ca_cert);
+	br_x509_decoder_init(&dc, NULL, NULL);
+	br_x509_decoder_push(&dc, r->site->chains[0].certs[0].data,
+	    r->site->chains[0].certs[0].data_len);
+	if ((pk = br_x509_decoder_get_pkey(&dc)) == NULL)
+		return relay_fail(st, false, "relay %s: the keypair's "
+		    "certificate has no key BearSSL reads", r->name);
+	keep_pub(st, &r->inspect_pub, pk);
+	r->mint.cert = r->inspect_ca.certs[0].data;
+	r->mint.cert_len = r->inspect_ca.certs[0].data_len;
+	r->mint.key_type = st->keys[st->nkeys - 1].key_type;
+	r->mint.key_host = st->nkeys - 1;
+	r->inspect = true;
+	return true;
+}
+
 static bool
 relay_has_tls(const struct rrelay *r, bool *listen, bool *forward)
 {
@@ -158,6 +217,21 @@ relay_has_tls(const struct rrelay *r, bool *listen, bool *forward)
 	for (i = 0; i < r->nfwd; i++)
 		*forward |= r->fwd[i].tls;
 	return *listen || *forward;
+}
+
+/* With tls ca cert and tls ca key, and TLS on both sides: inspection. */
+static bool
+inspects(struct relay_state *st, struct rrelay *r, bool listen, bool forward)
+{
+	const struct rd_protocol *pr = r->proto;
+
+	if (pr == NULL || pr->ca_cert == NULL || pr->ca_key == NULL)
+		return true;
+	if (!listen || !forward)
+		return relay_fail(st, false, "relay %s: TLS inspection (tls ca "
+		    "cert, tls ca key) needs listen ... tls and forward with "
+		    "tls", r->name);
+	return setup_inspect(st, r);
 }
 
 bool
@@ -175,6 +249,8 @@ relay_tls_setup(struct relay_state *st)
 		if (listen && !setup_site(st, &st->relays[i]))
 			return false;
 		if (forward && !setup_client(st, &st->relays[i]))
+			return false;
+		if (!inspects(st, &st->relays[i], listen, forward))
 			return false;
 	}
 	return true;
@@ -206,6 +282,9 @@ relay_tls_teardown(struct relay_state *st)
 			st->relays[i].site = NULL;
 		}
 		tls_anchors_free(&st->relays[i].ca);
+		if (st->relays[i].inspect)
+			tls_chain_free(&st->relays[i].inspect_ca);
+		st->relays[i].inspect = false;
 	}
 	tls_cache_free(st->tls_cache);
 	st->tls_cache = NULL;

@@ -97,6 +97,9 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 	case WORKER_TAG_DNS:
 		dns_answer(w, i);
 		break;
+	case WORKER_TAG_PROBE:
+		inspect_event(w, &w->sessions[i], ev->events);
+		break;
 	case WORKER_TAG_HEALTH:
 		health_event(w);
 		break;
@@ -151,18 +154,33 @@ sign_remote(void *arg, size_t host, int key_type, unsigned hash_id,
 	    hash_id, hv, hv_len, sig, sig_max);
 }
 
+/* TLS inspection's certificates: signed with the CA key, by its index. */
+static size_t
+sign_by_index(void *arg, size_t key, int key_type, unsigned hash_id,
+    const unsigned char *hv, size_t hv_len, unsigned char *sig,
+    size_t sig_max)
+{
+	(void)arg;
+	return tls_sign_remote(keyproc, key, key_type, hash_id, hv, hv_len,
+	    sig, sig_max);
+}
+
 static void
 signers_init(struct worker *w)
 {
+	struct rrelay *r;
 	uint32_t i;
 
 	keyproc = &w->keys;
-	for (i = 0; i < w->st->nrelays; i++)
-		if (w->st->relays[i].site != NULL) {
-			w->st->relays[i].site->srv.signer.sign = sign_remote;
-			w->st->relays[i].site->srv.signer.arg =
-			    &w->st->relays[i];
+	for (i = 0; i < w->st->nrelays; i++) {
+		r = &w->st->relays[i];
+		if (r->site != NULL) {
+			r->site->srv.signer.sign = sign_remote;
+			r->site->srv.signer.arg = r;
 		}
+		r->mint.signer.sign = sign_by_index;
+		r->mint.signer.arg = NULL;
+	}
 }
 
 /* An HTTP buffer holds the largest head any relay accepts, and more. */

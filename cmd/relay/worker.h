@@ -28,6 +28,7 @@ enum {
 	WORKER_TAG_HEALTH = 4,
 	WORKER_TAG_IDLE = 5,		/* host connections kept idle */
 	WORKER_TAG_DNS = 6,		/* dns: the sockets to the hosts */
+	WORKER_TAG_PROBE = 7,		/* TLS inspection's first connection */
 	RELAY_SESSIONS_MAX = 16384,
 	RELAY_BUF = 16384,		/* one direction's buffer */
 	RELAY_PIPE = 262144,		/* a splicing direction's pipe */
@@ -53,6 +54,7 @@ struct half {
 
 struct http_sess;
 struct dns_state;
+struct inspect;
 
 /* Where a redirected client wanted to go: the host of its session. */
 struct dest_host {
@@ -87,6 +89,7 @@ struct session {
 	struct tls_conn		*tls;		/* client side, listen tls */
 	struct tls_client	*tcl;		/* host side, forward tls */
 	struct http_sess	*http;
+	struct inspect		*insp;		/* TLS inspection, or NULL */
 	const char		*done;		/* why it ended, for the log */
 	bool			 error;		/* ... and whether an error */
 	struct session		*next;		/* free list */
@@ -148,6 +151,11 @@ void	health_event(struct worker *);
 void	relay_log_session(struct worker *, const struct session *);
 void	relay_log(struct worker *, bool error, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/* inspect.c: TLS inspection's certificates. */
+void	inspect_check(struct worker *, struct session *);
+void	inspect_event(struct worker *, struct session *, uint32_t events);
+void	inspect_free(struct worker *, struct session *);
 
 /* dns.c: dns protocol relays, over UDP. */
 void	dns_init(struct worker *);

@@ -86,6 +86,103 @@ static const br_x509_class noverify_class = {
 	nv_get_pkey
 };
 
+/* The capturing class: the first certificate kept, every call passed on. */
+static struct tls_capture *
+capture_of(const br_x509_class *const *ctx)
+{
+	return (struct tls_capture *)(uintptr_t)(const void *)ctx;
+}
+
+static void
+cap_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	struct tls_capture *c = capture_of(ctx);
+
+	c->ncerts = 0;
+	c->len = 0;
+	c->over = false;
+	(*c->inner)->start_chain(c->inner, server_name);
+}
+
+static void
+cap_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	struct tls_capture *c = capture_of(ctx);
+
+	(*c->inner)->start_cert(c->inner, length);
+}
+
+static void
+cap_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_capture *c = capture_of(ctx);
+
+	if (c->ncerts == 0) {
+		if (len > sizeof(c->leaf) - c->len)
+			c->over = true;
+		else {
+			memcpy(c->leaf + c->len, buf, len);
+			c->len += len;
+		}
+	}
+	(*c->inner)->append(c->inner, buf, len);
+}
+
+static void
+cap_end_cert(const br_x509_class **ctx)
+{
+	struct tls_capture *c = capture_of(ctx);
+
+	c->ncerts++;
+	(*c->inner)->end_cert(c->inner);
+}
+
+static unsigned
+cap_end_chain(const br_x509_class **ctx)
+{
+	struct tls_capture *c = capture_of(ctx);
+
+	return (*c->inner)->end_chain(c->inner);
+}
+
+static const br_x509_pkey *
+cap_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const struct tls_capture *c = capture_of(ctx);
+
+	return (*c->inner)->get_pkey(c->inner, usages);
+}
+
+static const br_x509_class capture_class = {
+	sizeof(struct tls_capture),
+	cap_start_chain,
+	cap_start_cert,
+	cap_append,
+	cap_end_cert,
+	cap_end_chain,
+	cap_get_pkey
+};
+
+void
+tls_client_capture(struct tls_client *t, struct tls_capture *cap)
+{
+	cap->vtable = &capture_class;
+	cap->inner = t->cc.eng.x509ctx;
+	cap->ncerts = 0;
+	cap->len = 0;
+	cap->over = false;
+	br_ssl_engine_set_x509(&t->cc.eng, &cap->vtable);
+}
+
+const unsigned char *
+tls_capture_leaf(const struct tls_capture *c, size_t *len)
+{
+	if (c->ncerts == 0 || c->over || c->len == 0)
+		return NULL;
+	*len = c->len;
+	return c->leaf;
+}
+
 /*
  * What checkd's checks offer besides the ECDHE suites of "compat": RSA
  * key exchange and 3DES, so that a check can complete a handshake with

@@ -48,6 +48,21 @@ struct tls_noverify {
 	bool			 have_key;
 };
 
+/*
+ * The server's certificate as it came (DER): TLS inspection copies it.
+ * The caller's, kept as long as the handshake; it passes every call on
+ * to the X.509 engine the client verifies with.
+ */
+enum { TLS_LEAF_MAX = 16384 };
+struct tls_capture {
+	const br_x509_class	*vtable;	/* must be first */
+	const br_x509_class	**inner;
+	unsigned		 ncerts;
+	bool			 over;		/* longer than TLS_LEAF_MAX */
+	size_t			 len;
+	unsigned char		 leaf[TLS_LEAF_MAX];
+};
+
 /* A backend's last session; zeroed: none. */
 struct tls_client_session {
 	br_ssl_session_parameters params;
@@ -88,6 +103,12 @@ void	tls_client_conf_init(struct tls_client_conf *,
  */
 bool	tls_client_init(struct tls_client *t, const struct tls_client_conf *,
 	    const char *server_name, const struct tls_client_session *slot);
+/* After tls_client_init: keep the server's certificate in cap. */
+void	tls_client_capture(struct tls_client *t, struct tls_capture *cap);
+/* After the handshake: the certificate kept, or NULL (none, too long). */
+const unsigned char *tls_capture_leaf(const struct tls_capture *,
+	    size_t *len);
+
 /* After the handshake: keep its session in slot for the next one. */
 void	tls_client_save(const struct tls_client *t,
 	    struct tls_client_session *slot);

@@ -114,7 +114,10 @@ pem_each(const unsigned char *data, size_t len, pem_object_fn fn, void *arg,
 	if (ok && in_object)
 		ok = fail_at(err, errlen, "%s: PEM object \"%s\" not closed",
 		    path, name);
+	/* What was decoded may be a private key: nothing of it stays. */
+	explicit_bzero(der.p, der.cap);
 	free(der.p);
+	explicit_bzero(&pc, sizeof(pc));
 	return ok;
 }
 
@@ -435,6 +438,20 @@ tls_chain_free(struct tls_chain *ch)
 	memset(ch, 0, sizeof(*ch));
 }
 
+/*
+ * The stack below the caller, where a computation with the private key
+ * left its intermediate values, overwritten: a process forked later (a
+ * relay worker) must not find the key there.
+ */
+static void __attribute__((noinline))
+scrub_stack(void)
+{
+	unsigned char buf[32768];
+
+	explicit_bzero(buf, sizeof(buf));
+	__asm__ __volatile__("" : : "r"(buf) : "memory");
+}
+
 bool
 tls_privkey_matches(const struct tls_privkey *kp, const struct tls_chain *ch)
 {
@@ -447,6 +464,7 @@ tls_privkey_matches(const struct tls_privkey *kp, const struct tls_chain *ch)
 	ok = (pk = decode_leaf(lf, &ch->certs[0])) != NULL &&
 	    key_matches(kp, pk);
 	free(lf);
+	scrub_stack();
 	return ok;
 }
 

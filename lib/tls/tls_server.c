@@ -92,10 +92,15 @@ policy_choose(const br_ssl_server_policy_class **pctx,
 	unsigned keyx, want, hashes;
 	bool ec;
 
-	t->vhost = t->srv->select(t->srv->select_arg,
-	    br_ssl_engine_get_server_name(&sc->eng));
+	if (t->chain != NULL) {
+		t->vhost = t->chain_vhost;
+		ch = t->chain;
+	} else {
+		t->vhost = t->srv->select(t->srv->select_arg,
+		    br_ssl_engine_get_server_name(&sc->eng));
+		ch = &t->srv->chains[t->vhost];
+	}
 	client_auth_choose(t);
-	ch = &t->srv->chains[t->vhost];
 	ec = ch->key_type == BR_KEYTYPE_EC;
 	want = ec ? BR_SSLKEYX_ECDHE_ECDSA : BR_SSLKEYX_ECDHE_RSA;
 	hashes = br_ssl_server_get_client_hashes(sc);
@@ -359,6 +364,9 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	t->sni_state = TLS_SNI_PENDING;
 	t->hello = NULL;
 	t->hello_len = 0;
+	t->hold = t->held = false;
+	t->chain = NULL;
+	t->chain_vhost = 0;
 	br_ssl_server_zero(&t->sc);
 	br_ssl_engine_set_versions(eng, srv->params.version_min,
 	    srv->params.version_max);
@@ -469,15 +477,51 @@ gather_hello(struct tls_conn *t, int fd, bool *readable)
 	    tls_hello_sni(t->hello, t->hello_len, t->sni, sizeof(t->sni));
 	/* Settled first: the engine looks the session up as it takes it. */
 	t->sni_state = known ? TLS_SNI_KNOWN : TLS_SNI_UNKNOWN;
+	if (t->hold) {
+		t->held = true;
+		errno = EAGAIN;
+		return -1;
+	}
 	push_hello(t);
 	tls_conn_release(t);
 	return 1;
+}
+
+void
+tls_conn_hold(struct tls_conn *t)
+{
+	t->hold = true;
+}
+
+bool
+tls_conn_held(const struct tls_conn *t)
+{
+	return t->held && t->hold;
+}
+
+void
+tls_conn_release_hold(struct tls_conn *t, const struct tls_chain *chain,
+    size_t vhost)
+{
+	t->chain = chain;
+	t->chain_vhost = vhost;
+	t->hold = false;
 }
 
 /* Records from the socket into the engine, the ClientHello gathered. */
 static int
 recv_step(struct tls_conn *t, int fd, bool *readable)
 {
+	if (t->held) {
+		if (t->hold) {
+			errno = EAGAIN;
+			return -1;
+		}
+		t->held = false;
+		push_hello(t);
+		tls_conn_release(t);
+		return 1;
+	}
 	if (t->sni_state == TLS_SNI_PENDING)
 		return gather_hello(t, fd, readable);
 	return tls_io_recv(&t->sc.eng, fd, readable);

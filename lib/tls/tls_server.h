@@ -99,6 +99,14 @@ struct tls_conn {
 	char			 sni[256];
 	unsigned char		*hello;
 	size_t			 hello_len;
+	/*
+	 * TLS inspection: the ClientHello held back, once whole, until the
+	 * caller has a certificate made for it (`chain`, signed with the
+	 * key of virtual host `chain_vhost`).
+	 */
+	bool			 hold, held;
+	const struct tls_chain	*chain;
+	size_t			 chain_vhost;
 	unsigned char		 buf[BR_SSL_BUFSIZE_BIDI];
 	char			 peer_subject[TLS_SUBJECT_MAX];
 	struct tls_peer_x509	 peer;
@@ -109,6 +117,18 @@ struct tls_conn {
  * before the engine sees it: what a stream reads and writes through.
  */
 struct tls_end	tls_conn_end(struct tls_conn *);
+
+/*
+ * TLS inspection's pause: with hold set before the first read, reading
+ * stops (EAGAIN) once the ClientHello is whole; tls_conn_held says so,
+ * and t->sni is then the name asked for.  tls_conn_release_hold, with
+ * the chain to present (the caller's, kept as long as the connection),
+ * lets the handshake go on from the next read.
+ */
+void	tls_conn_hold(struct tls_conn *);
+bool	tls_conn_held(const struct tls_conn *);
+void	tls_conn_release_hold(struct tls_conn *, const struct tls_chain *,
+	    size_t vhost);
 
 /* Set a connection up for a new handshake; false without randomness. */
 bool	tls_conn_init(struct tls_conn *, const struct tls_server *);

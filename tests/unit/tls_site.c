@@ -19,7 +19,7 @@ load(const struct tls_site_host *h, size_t n, bool keys, const char *ciphers,
     char *err, size_t errlen)
 {
 	struct tls_site_params p = { ciphers, "default", TLS_PROTO_DEFAULT,
-	    300 };
+	    300, false };
 
 	tls_site_free(&site);
 	memset(&site, 0, sizeof(site));
