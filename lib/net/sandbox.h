@@ -90,4 +90,13 @@ bool	sandbox_fcgi_program(void);
  */
 void	sandbox_checkd(void);
 
+/*
+ * redirectd (lib/sandbox_redirectd.c): one process, chrooted in the
+ * state directory with CAP_NET_ADMIN alone.  It reads status files,
+ * follows them with inotify, and talks to nf_tables over netlink sockets
+ * (NETLINK_NETFILTER, and NETLINK_ROUTE for interface names): no other
+ * socket, no exec, no fork.
+ */
+void	sandbox_redirectd(void);
+
 #endif
