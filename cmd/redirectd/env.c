@@ -4,7 +4,10 @@
  * checks and names what is missing; it never changes a sysctl itself:
  * turning a host into a router is the operator's decision.
  */
-#include <net/if.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,10 +72,50 @@ env_check_forwarding(struct redirectd *d)
 		    "(sysctl -w net.ipv6.conf.all.forwarding=1)");
 }
 
+/*
+ * Ask rtnetlink for the link by name (RTM_GETLINK with IFLA_IFNAME):
+ * the answer is the link or ENODEV.  A netlink socket, unlike
+ * if_nametoindex's ioctl on an AF_UNIX one, is what the sandbox allows.
+ */
 static bool
 interface_exists(const char *name)
 {
-	return if_nametoindex(name) != 0;
+	struct {
+		struct nlmsghdr		nh;
+		struct ifinfomsg	ifi;
+		struct rtattr		rta;
+		char			name[RD_IFNAME_MAX + 1];
+	} req;
+	union {
+		struct nlmsghdr	nh;
+		char		buf[8192];
+	} ans;
+	size_t len = strlen(name);
+	ssize_t n;
+	int fd;
+
+	if (len > RD_IFNAME_MAX)
+		return false;
+	memset(&req, 0, sizeof(req));
+	req.rta.rta_type = IFLA_IFNAME;
+	req.rta.rta_len = (unsigned short)RTA_LENGTH(len + 1);
+	memcpy(req.name, name, len);
+	req.nh.nlmsg_len = (uint32_t)NLMSG_LENGTH(sizeof(req.ifi) +
+	    RTA_ALIGN(req.rta.rta_len));
+	req.nh.nlmsg_type = RTM_GETLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.ifi.ifi_family = AF_UNSPEC;
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1)
+		die_sys(DIE_SYS, "netlink socket");
+	if (send(fd, &req, req.nh.nlmsg_len, 0) == -1)
+		die_sys(DIE_SYS, "netlink send");
+	while ((n = recv(fd, &ans, sizeof(ans), 0)) == -1 && errno == EINTR)
+		;
+	(void)close(fd);
+	if (n < (ssize_t)sizeof(struct nlmsghdr))
+		die_sys(DIE_SYS, "netlink answer");
+	return ans.nh.nlmsg_type == RTM_NEWLINK;
 }
 
 /*

@@ -70,29 +70,30 @@ file_changed(const char *name, void *arg)
 	}
 }
 
-/*
- * The state directory is checkd's; it may not exist yet (checkd starts
- * later): then every host stays unknown until redirectd restarts.
- * The buffer holds the biggest table's file whole.
- */
+/* The buffer holds the biggest table's file whole. */
 void
-health_open(struct redirectd *d, const char *statedir)
+health_size(struct redirectd *d)
 {
 	size_t want = (d->st.maxhosts + 1) * STATUSFILE_LINE_MAX;
 
-	if (want > d->filesize) {
-		free(d->filebuf);
-		d->filesize = want;
-		if ((d->filebuf = malloc(d->filesize)) == NULL)
-			die(DIE_OOM, "out of memory");
-	}
-	if (d->watching)
+	if (want <= d->filesize)
 		return;
-	if (!statwatch_open(&d->sw, statedir)) {
-		warnx_("state directory %s: %s; hosts stay unknown", statedir,
-		    strerror(errno));
-		return;
-	}
+	free(d->filebuf);
+	d->filesize = want;
+	if ((d->filebuf = malloc(d->filesize)) == NULL)
+		die(DIE_OOM, "out of memory");
+}
+
+/*
+ * Once, before the sandbox: the state directory exists (main made it
+ * if checkd had not); tables/ may come later, statwatch watches for it.
+ */
+void
+health_watch(struct redirectd *d, const char *statedir)
+{
+	health_size(d);
+	if (!statwatch_open(&d->sw, statedir))
+		die_sys(DIE_SYS, "state directory %s", statedir);
 	d->watching = true;
 }
 

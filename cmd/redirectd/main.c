@@ -2,8 +2,8 @@
  * redirectd: main() in the order every program of the suite follows --
  * options, configuration (-n stops here, printing the ruleset), the
  * machine (interfaces, forwarding), the state directory and the
- * nftables handle, privileges down to CAP_NET_ADMIN in a chroot, the
- * sandbox, the table, then a loop that follows checkd's status files.
+ * nftables handle, privileges down to CAP_NET_ADMIN, the sandbox, the
+ * table, then a loop that follows checkd's status files.
  * One process: nothing in it parses what the network sends.
  */
 #include <linux/capability.h>
@@ -93,7 +93,7 @@ reload(struct redirectd *d, const struct progopt *opt)
 			return;
 		}
 	d->st = st;
-	health_open(d, "/");
+	health_size(d);
 	health_read_all(d);
 	if (!apply_table(d)) {
 		warnx_("reload failed, configuration kept");
@@ -177,9 +177,13 @@ main(int argc, char **argv)
 	apply_init(&d);
 	sigfd = signals_fd(handled_signals, sizeof(handled_signals) /
 	    sizeof(handled_signals[0]));
-	privdrop_apply_keep(opt.statedir, &user, CAP_NET_ADMIN);
+	/*
+	 * No chroot: SIGHUP reads the configuration again where it is.
+	 * Landlock makes the whole file system read-only instead.
+	 */
+	health_watch(&d, opt.statedir);
+	privdrop_apply_keep(NULL, &user, CAP_NET_ADMIN);
 	sandbox_redirectd();
-	health_open(&d, "/");
 	health_read_all(&d);
 	if (!apply_table(&d))
 		die(DIE_SYS, "cannot load table " RDR_NFT_FAMILY " "

@@ -119,7 +119,8 @@ enum rdr_using	rdr_using(const struct rdr_redirect *);
 bool	rdr_host_live(const struct rdr_host *);
 
 /* health.c */
-void	health_open(struct redirectd *, const char *statedir);
+void	health_watch(struct redirectd *, const char *statedir);
+void	health_size(struct redirectd *);
 void	health_read_all(struct redirectd *);
 void	health_event(struct redirectd *);
 

@@ -10,7 +10,6 @@
  *	prerouting (nat)	listen address, protocol, port: jump rN_F
  *	rN_F			mark; the sticky lookup; dnat through a map
  *				of the live hosts, chosen by numgen or jhash
- *	dsr (filter)		route to: the same, dup to the host, drop
  *	raw (filter, raw)	session timeout: a ct timeout object
  *	postrouting (filter)	sticky-address: remember client -> host
  *	forward (filter)	-c: drop flows whose host went down
@@ -175,10 +174,6 @@ put_selector(struct strbuf *sb, const struct rdr_redirect *r, int af,
 	if (o->mode == RD_MODE_SOURCE_HASH)
 		put(sb, "jhash %s saddr mod %zu seed 0x%08x", ipword(af), n,
 		    key_seed(o->key));
-	else if (r->conf->table->route)
-		/* No state to remember a choice in: hash the flow. */
-		put(sb, "jhash %s saddr . th sport mod %zu seed 0x%08x",
-		    ipword(af), n, key_seed(o->key));
 	else if (o->mode == RD_MODE_RANDOM)
 		put(sb, "numgen random mod %zu", n);
 	else
@@ -221,15 +216,19 @@ chain_rules(struct strbuf *sb, const struct rdr_redirect *r, int af,
 	if (n == 0)
 		return;		/* to the listen address itself, as pf does */
 	if (r->conf->table->route) {
-		put(sb, "%sdup %s to ", prefix, ip);
-		put_selector(sb, r, af, n);
-		put_map(sb, r, t, af);
-		put(sb, " device \"%s\" drop\n", r->conf->table->ifname);
+		/* Refused at start (setup.c); -n says so where it would be. */
+		put(sb, "%s# route to: not supported, see redirectd(8)\n",
+		    prefix);
 		return;
 	}
-	if (r->conf->sticky)
+	/* The map keeps addresses: every host of a table has one port. */
+	if (r->conf->sticky && r->keep_port)
+		put(sb, "%sdnat %s to %s saddr map @r%d_sticky%d\n", prefix,
+		    ip, ip, r->index, af);
+	else if (r->conf->sticky)
 		put(sb, "%smeta l4proto { tcp, udp } dnat %s to %s saddr map "
-		    "@r%d_sticky%d\n", prefix, ip, ip, r->index, af);
+		    "@r%d_sticky%d : %u\n", prefix, ip, ip, r->index, af,
+		    r->port);
 	put(sb, "%smeta l4proto { tcp, udp } dnat %s to ", prefix, ip);
 	put_selector(sb, r, af, n);
 	put_map(sb, r, t, af);
@@ -264,7 +263,7 @@ put_timeouts(struct strbuf *sb, const struct rdr_redirect *r)
 	int af;
 
 	if (r->conf->table->route)
-		return;		/* dup'd packets are not tracked */
+		return;
 	for (af = 4; af <= 6; af += 2)
 		for (i = 0; i < 2; i++) {
 			if (!has_af(r, af) || !has_proto(r, af, protos[i]))
@@ -292,10 +291,9 @@ put_sets(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 			continue;
 		if (r->conf->sticky && !r->conf->table->route)
 			put(sb, "\tmap r%d_sticky%d {\n\t\ttype %s_addr : "
-			    "%s_addr%s\n\t\tflags dynamic, timeout\n"
+			    "%s_addr\n\t\tflags dynamic, timeout\n"
 			    "\t\ttimeout %llds\n\t}\n", r->index, af,
 			    af == 4 ? "ipv4" : "ipv6", af == 4 ? "ipv4" : "ipv6",
-			    r->keep_port ? "" : " . inet_service",
 			    r->conf->session_timeout > 0 ?
 			    r->conf->session_timeout : 1);
 		if (flags & RDR_FLAG_CUT)
@@ -304,9 +302,9 @@ put_sets(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 	}
 }
 
-/* Which hook a redirection's jump goes in: nat, or filter for dsr. */
+/* The jumps from the nat hook to each redirection's chains. */
 static void
-put_jumps(struct strbuf *sb, const struct rdr_state *st, bool route)
+put_jumps(struct strbuf *sb, const struct rdr_state *st)
 {
 	const struct rdr_redirect *r;
 	const struct rd_listen *l;
@@ -316,7 +314,7 @@ put_jumps(struct strbuf *sb, const struct rdr_state *st, bool route)
 
 	for (i = 0; i < st->nrdrs; i++) {
 		r = &st->rdrs[i];
-		if (r->conf->table->route != route)
+		if (r->conf->table->route)
 			continue;
 		for (af = 4; af <= 6; af += 2)
 			for (l = r->conf->listens, a = r->laddrs; l != NULL;
@@ -406,9 +404,8 @@ put_after(struct strbuf *sb, const struct rdr_state *st, bool sticky)
 				if (sticky)
 					put(sb, " ct direction original "
 					    "update @r%d_sticky%d { %s saddr : "
-					    "%s daddr%s }\n", r->index, af,
-					    ipword(af), ipword(af),
-					    r->keep_port ? "" : " . th dport");
+					    "%s daddr }\n", r->index, af,
+					    ipword(af), ipword(af));
 				else
 					put(sb, " ct reply %s saddr @r%d_down%d"
 					    " drop\n", ipword(af), r->index, af);
@@ -465,10 +462,7 @@ put_body(struct strbuf *sb, const struct rdr_state *st, unsigned flags)
 	put_raw(sb, st);
 	put(sb, "\tchain prerouting {\n\t\ttype nat hook prerouting priority "
 	    "dstnat; policy accept;\n");
-	put_jumps(sb, st, false);
-	put(sb, "\t}\n\tchain dsr {\n\t\ttype filter hook prerouting "
-	    "priority filter; policy accept;\n");
-	put_jumps(sb, st, true);
+	put_jumps(sb, st);
 	put(sb, "\t}\n");
 	for (i = 0; i < st->nrdrs; i++) {
 		r = &st->rdrs[i];

@@ -201,6 +201,15 @@ rdr_setup(struct rdr_state *st, const struct relayd_conf *rc,
 		r->conf = c;
 		r->index = (int)st->nrdrs++;
 		r->mark = tag_mark(c->tag);
+		/*
+		 * pf's route-to sends the packet on unchanged; nftables can
+		 * only in ip, ip6 and netdev tables (dup, fwd), not in the
+		 * inet table redirectd owns.  -n shows where it would be.
+		 */
+		if (c->table->route && !names)
+			return fail_line(st, c->table->line, err, errlen,
+			    "route to: direct server return is not supported "
+			    "by redirectd; use forward to");
 		if (!setup_listens(st, r, names, err, errlen) ||
 		    !setup_ports(st, r, err, errlen) ||
 		    !setup_table(st, &r->main, c->table, names, err, errlen) ||
