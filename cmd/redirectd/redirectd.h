@@ -31,7 +31,8 @@ enum {
 	RDR_ERR_MAX = 1024,		/* one error message */
 	RDR_HOST_TEXT = 64,		/* an address and port in nft syntax */
 	RDR_RULE_BYTES = 1024,		/* one rule, without its map */
-	RDR_TEXT_MIN = 1 << 16		/* a transaction's text, at least */
+	RDR_TEXT_MIN = 1 << 16,		/* a transaction's text, at least */
+	RDR_STICKY_TIMEOUT_MAX = 86400000	/* seconds: 1000 days */
 };
 
 /* Flags of redirectd's own (progopt_parse_flags "ck"). */

@@ -281,6 +281,17 @@ put_timeouts(struct strbuf *sb, const struct rdr_redirect *r)
 		}
 }
 
+/*
+ * A sticky entry outlives its flows by the session timeout; nftables
+ * refuses a set timeout much above 1000 days, and 0 would be no timeout.
+ */
+static long long
+sticky_timeout(long long s)
+{
+	return s < 1 ? 1 : s > RDR_STICKY_TIMEOUT_MAX ?
+	    RDR_STICKY_TIMEOUT_MAX : s;
+}
+
 static void
 put_sets(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 {
@@ -294,8 +305,7 @@ put_sets(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 			    "%s_addr\n\t\tflags dynamic, timeout\n"
 			    "\t\ttimeout %llds\n\t}\n", r->index, af,
 			    af == 4 ? "ipv4" : "ipv6", af == 4 ? "ipv4" : "ipv6",
-			    r->conf->session_timeout > 0 ?
-			    r->conf->session_timeout : 1);
+			    sticky_timeout(r->conf->session_timeout));
 		if (flags & RDR_FLAG_CUT)
 			put(sb, "\tset r%d_down%d {\n\t\ttype %s_addr\n\t}\n",
 			    r->index, af, af == 4 ? "ipv4" : "ipv6");
