@@ -9,11 +9,21 @@
 
 enum { PROGOPT_FLAGS_MAX = 8 };
 
+/* The flags of the usage line in alphabetical order, as man pages list them. */
 _Noreturn static void
 usage(bool statedir, bool user, const char *flags)
 {
-	fprintf(stderr, "usage: %s [-d%snv] [-D macro=value] [-f file] [-r fd]"
-	    "%s%s\n", progname, flags, statedir ? " [-s dir]" : "",
+	char all[PROGOPT_FLAGS_MAX + 4];
+	size_t n = 0;
+	int c;
+
+	for (c = 'a'; c <= 'z'; c++)
+		if ((c == 'd' || c == 'n' || c == 'v' || strchr(flags, c) !=
+		    NULL) && n < sizeof(all) - 1)
+			all[n++] = (char)c;
+	all[n] = '\0';
+	fprintf(stderr, "usage: %s [-%s] [-D macro=value] [-f file] [-r fd]"
+	    "%s%s\n", progname, all, statedir ? " [-s dir]" : "",
 	    user ? " [-u user]" : "");
 	exit(DIE_USAGE);
 }
