@@ -404,6 +404,61 @@ is "$(count 2 http://10.77.9.1:81/id | grep -c fail)" 0 \
     "with redirectd stopped, the kernel still redirects"
 in_ns "$R" nft delete table inet relayd
 
+# A flow established before its host goes down: kept by default, cut
+# with -c.  A keep-alive connection asks twice; the host of the first
+# answer goes down in between.
+held() {	# flags: what the second request on the connection got
+	status web 1:10.77.11.2:up 2:10.77.12.2:up
+	start_redirectd "$D/relayd.conf" "$1"
+	rm -f "$D/go"
+	mkfifo "$D/go"
+	in_ns "$C" perl -MIO::Socket::INET -e '
+	    $| = 1;
+	    my $s = IO::Socket::INET->new(PeerAddr => "10.77.9.1:80",
+		Timeout => 3) or die "connect: $!";
+	    sub req {
+		print $s "GET /id HTTP/1.1\r\nHost: v\r\n\r\n";
+		my $b = "";
+		local $SIG{ALRM} = sub { die "timeout\n" };
+		alarm 3;
+		until ($b =~ /\r\n\r\n\S+\n/) {
+			sysread($s, $b, 4096, length $b) or die "eof\n";
+		}
+		alarm 0;
+		return $b =~ /\r\n\r\n(\S+)\n/ ? $1 : "?";
+	    }
+	    print req(), "\n";
+	    <STDIN>;
+	    my $r = eval { req() };
+	    print defined $r ? "$r\n" : "cut\n";' <"$D/go" >"$D/held" 2>"$D/held.err" &
+	_p=$!
+	exec 7>"$D/go"
+	_w=0
+	until [ -s "$D/held" ] || [ $_w -gt 50 ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	_first=$(head -n 1 "$D/held")
+	case $_first in
+	b1)	status web 1:10.77.11.2:down 2:10.77.12.2:up
+		_gone=10.77.11.2 ;;
+	*)	status web 1:10.77.11.2:up 2:10.77.12.2:down
+		_gone=10.77.12.2 ;;
+	esac
+	wait_chain r0_4 "$_gone" absent
+	echo go >&7
+	exec 7>&-
+	wait "$_p"
+	stop_redirectd
+	sed -n 2p "$D/held"
+}
+r=$(held "")
+is "$r" "$(sed -n 1p "$D/held")" \
+    "without -c: the established flow to a host gone down goes on"
+r=$(held -c)
+is "$r" cut "-c: the established flow to a host gone down is cut"
+like "$(tail -n 20 "$D/stderr")" 'removed' "and the table was removed at exit"
+
 # A real checkd: b2's httpd stopped leaves the map within
 # (retry + 1) x interval + 1 s, and no request fails after that.
 rm -rf "$STATE"

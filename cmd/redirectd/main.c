@@ -101,8 +101,7 @@ reload(struct redirectd *d, const struct progopt *opt)
 		arena_free(st.arena);
 		return;
 	}
-	if (old.arena != NULL)
-		arena_free(old.arena);
+	arena_free(old.arena);
 	warnx_("configuration reloaded");
 }
 

@@ -75,7 +75,7 @@ struct rdr_redirect {
 struct rdr_state {
 	const struct relayd_conf *conf;
 	const char		*conffile;
-	struct arena		*arena;		/* NULL: lives forever */
+	struct arena		*arena;		/* of rdrs and hosts (and conf on reload) */
 	struct rdr_redirect	*rdrs;
 	size_t			 nrdrs;
 	size_t			 maxhosts;	/* in one table */

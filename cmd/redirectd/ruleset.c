@@ -312,61 +312,6 @@ put_sets(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 	}
 }
 
-/* The jumps from the nat hook to each redirection's chains. */
-static void
-put_jumps(struct strbuf *sb, const struct rdr_state *st)
-{
-	const struct rdr_redirect *r;
-	const struct rd_listen *l;
-	const struct addr *a;
-	size_t i;
-	int af;
-
-	for (i = 0; i < st->nrdrs; i++) {
-		r = &st->rdrs[i];
-		if (r->conf->table->route)
-			continue;
-		for (af = 4; af <= 6; af += 2)
-			for (l = r->conf->listens, a = r->laddrs; l != NULL;
-			    l = l->next, a++) {
-				if (!listen_in(a, af))
-					continue;
-				put(sb, "\t\t");
-				put_listen(sb, l, a, af);
-				put(sb, " jump r%d_%d\n", r->index, af);
-			}
-	}
-}
-
-static void
-put_raw(struct strbuf *sb, const struct rdr_state *st)
-{
-	const struct rdr_redirect *r;
-	const struct rd_listen *l;
-	const struct addr *a;
-	size_t i;
-	int af;
-
-	put(sb, "\tchain raw {\n\t\ttype filter hook prerouting priority "
-	    "raw; policy accept;\n");
-	for (i = 0; i < st->nrdrs; i++) {
-		r = &st->rdrs[i];
-		if (r->conf->table->route)
-			continue;
-		for (af = 4; af <= 6; af += 2)
-			for (l = r->conf->listens, a = r->laddrs; l != NULL;
-			    l = l->next, a++) {
-				if (!listen_in(a, af))
-					continue;
-				put(sb, "\t\t");
-				put_listen(sb, l, a, af);
-				put(sb, " ct timeout set \"r%d_%s%d\"\n",
-				    r->index, l4name(l->ipproto), af);
-			}
-	}
-	put(sb, "\t}\n");
-}
-
 /* The flows a redirection made, seen again after the nat hooks. */
 static void
 put_ct_match(struct strbuf *sb, const struct rd_listen *l,
@@ -385,8 +330,43 @@ put_ct_match(struct strbuf *sb, const struct rd_listen *l,
 		put(sb, "-%u", l->port_max);
 }
 
+/* The rules made once per listen of every redirection, by hook. */
+enum listen_rule { LR_JUMP, LR_TIMEOUT, LR_STICKY, LR_CUT };
+
 static void
-put_after(struct strbuf *sb, const struct rdr_state *st, bool sticky)
+put_listen_rule(struct strbuf *sb, const struct rdr_redirect *r,
+    const struct rd_listen *l, const struct addr *a, int af,
+    enum listen_rule kind)
+{
+	const char *ip = ipword(af);
+
+	put(sb, "\t\t");
+	if (kind == LR_JUMP || kind == LR_TIMEOUT)
+		put_listen(sb, l, a, af);
+	else
+		put_ct_match(sb, l, a, af);
+	switch (kind) {
+	case LR_JUMP:
+		put(sb, " jump r%d_%d\n", r->index, af);
+		break;
+	case LR_TIMEOUT:
+		put(sb, " ct timeout set \"r%d_%s%d\"\n", r->index,
+		    l4name(l->ipproto), af);
+		break;
+	case LR_STICKY:
+		put(sb, " ct direction original update @r%d_sticky%d "
+		    "{ %s saddr : %s daddr }\n", r->index, af, ip, ip);
+		break;
+	case LR_CUT:
+		put(sb, " ct reply %s saddr @r%d_down%d drop\n", ip, r->index,
+		    af);
+		break;
+	}
+}
+
+static void
+put_listen_rules(struct strbuf *sb, const struct rdr_state *st,
+    enum listen_rule kind)
 {
 	const struct rdr_redirect *r;
 	const struct rd_listen *l;
@@ -394,34 +374,17 @@ put_after(struct strbuf *sb, const struct rdr_state *st, bool sticky)
 	size_t i;
 	int af;
 
-	if (sticky)
-		put(sb, "\tchain postrouting {\n\t\ttype filter hook "
-		    "postrouting priority srcnat + 1; policy accept;\n");
-	else
-		put(sb, "\tchain forward {\n\t\ttype filter hook forward "
-		    "priority filter; policy accept;\n");
 	for (i = 0; i < st->nrdrs; i++) {
 		r = &st->rdrs[i];
-		if (r->conf->table->route || (sticky && !r->conf->sticky))
+		if (r->conf->table->route || (kind == LR_STICKY &&
+		    !r->conf->sticky))
 			continue;
 		for (af = 4; af <= 6; af += 2)
 			for (l = r->conf->listens, a = r->laddrs; l != NULL;
-			    l = l->next, a++) {
-				if (!listen_in(a, af))
-					continue;
-				put(sb, "\t\t");
-				put_ct_match(sb, l, a, af);
-				if (sticky)
-					put(sb, " ct direction original "
-					    "update @r%d_sticky%d { %s saddr : "
-					    "%s daddr }\n", r->index, af,
-					    ipword(af), ipword(af));
-				else
-					put(sb, " ct reply %s saddr @r%d_down%d"
-					    " drop\n", ipword(af), r->index, af);
-			}
+			    l = l->next, a++)
+				if (listen_in(a, af))
+					put_listen_rule(sb, r, l, a, af, kind);
 	}
-	put(sb, "\t}\n");
 }
 
 static bool
@@ -469,10 +432,12 @@ put_body(struct strbuf *sb, const struct rdr_state *st, unsigned flags)
 		put_timeouts(sb, &st->rdrs[i]);
 		put_sets(sb, &st->rdrs[i], flags);
 	}
-	put_raw(sb, st);
-	put(sb, "\tchain prerouting {\n\t\ttype nat hook prerouting priority "
-	    "dstnat; policy accept;\n");
-	put_jumps(sb, st);
+	put(sb, "\tchain raw {\n\t\ttype filter hook prerouting priority "
+	    "raw; policy accept;\n");
+	put_listen_rules(sb, st, LR_TIMEOUT);
+	put(sb, "\t}\n\tchain prerouting {\n\t\ttype nat hook prerouting "
+	    "priority dstnat; policy accept;\n");
+	put_listen_rules(sb, st, LR_JUMP);
 	put(sb, "\t}\n");
 	for (i = 0; i < st->nrdrs; i++) {
 		r = &st->rdrs[i];
@@ -484,10 +449,18 @@ put_body(struct strbuf *sb, const struct rdr_state *st, unsigned flags)
 			put(sb, "\t}\n");
 		}
 	}
-	if (any_sticky(st))
-		put_after(sb, st, true);
-	if (flags & RDR_FLAG_CUT)
-		put_after(sb, st, false);
+	if (any_sticky(st)) {
+		put(sb, "\tchain postrouting {\n\t\ttype filter hook "
+		    "postrouting priority srcnat + 1; policy accept;\n");
+		put_listen_rules(sb, st, LR_STICKY);
+		put(sb, "\t}\n");
+	}
+	if (flags & RDR_FLAG_CUT) {
+		put(sb, "\tchain forward {\n\t\ttype filter hook forward "
+		    "priority filter; policy accept;\n");
+		put_listen_rules(sb, st, LR_CUT);
+		put(sb, "\t}\n");
+	}
 	put(sb, "}\n");
 	/* The down sets' elements, after the table that declares them. */
 	for (i = 0; i < st->nrdrs && (flags & RDR_FLAG_CUT); i++)

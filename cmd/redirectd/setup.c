@@ -67,13 +67,7 @@ resolve(struct addr *a, int family)
 static void *
 alloc(struct rdr_state *st, size_t n, size_t size)
 {
-	void *p;
-
-	if (st->arena != NULL)
-		return arena_alloc(st->arena, n * size);
-	if ((p = calloc(n, size)) == NULL)
-		die(DIE_OOM, "out of memory");
-	return p;
+	return arena_alloc(st->arena, n * size);
 }
 
 static bool
@@ -187,6 +181,8 @@ rdr_setup(struct rdr_state *st, const struct relayd_conf *rc,
 	struct rdr_redirect *r;
 	size_t n = 0;
 
+	if (st->arena == NULL)
+		st->arena = arena_new();	/* the first: lives as long */
 	st->conf = rc;
 	st->conffile = conffile;
 	st->names = names;
