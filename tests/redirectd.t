@@ -410,7 +410,7 @@ in_ns "$R" nft delete table inet relayd
 held() {	# flags: what the second request on the connection got
 	status web 1:10.77.11.2:up 2:10.77.12.2:up
 	start_redirectd "$D/relayd.conf" "$1"
-	rm -f "$D/go"
+	rm -f "$D/go" "$D/held"
 	mkfifo "$D/go"
 	in_ns "$C" perl -MIO::Socket::INET -e '
 	    $| = 1;
@@ -446,6 +446,7 @@ held() {	# flags: what the second request on the connection got
 		_gone=10.77.12.2 ;;
 	esac
 	wait_chain r0_4 "$_gone" absent
+	in_ns "$R" nft list table inet relayd >"$D/held.nft" 2>&1
 	echo go >&7
 	exec 7>&-
 	wait "$_p"
@@ -456,7 +457,8 @@ r=$(held "")
 is "$r" "$(sed -n 1p "$D/held")" \
     "without -c: the established flow to a host gone down goes on"
 r=$(held -c)
-is "$r" cut "-c: the established flow to a host gone down is cut"
+is "$r" cut "-c: the established flow to a host gone down is cut" ||
+    diag "$(cat "$D/held.nft")"
 like "$(tail -n 20 "$D/stderr")" 'removed' "and the table was removed at exit"
 
 # A real checkd: b2's httpd stopped leaves the map within
