@@ -137,6 +137,13 @@ for i in 1 2 3; do
 	link "${N}b$i" "${N}b$i" "${N}r$i" "1$i" "1$i"
 done
 
+# What -n prints is what nftables loads: the composed example, checked
+# by nft itself.
+bin/redirectd -n -f doc/examples/redirect.conf >"$D/example.nft" 2>/dev/null
+ok $? "the composed example (checkd + redirectd) passes -n"
+in_ns "$R" nft -c -f "$D/example.nft"
+ok $? "and nft -c accepts the table it prints"
+
 # Forwarding is the operator's to switch on: redirectd names it.
 cat >"$D/relayd.conf" <<EOF
 interval 1
