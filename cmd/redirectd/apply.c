@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/die.h"
 #include "redirectd.h"
 
@@ -129,10 +130,30 @@ apply_table(struct redirectd *d)
 	return true;
 }
 
+/* Hosts whose state in the maps differs from what the kernel has. */
+static size_t
+count_changes(const struct rdr_state *st)
+{
+	const struct rdr_table *ts[2];
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < st->nrdrs; i++) {
+		ts[0] = &st->rdrs[i].main;
+		ts[1] = &st->rdrs[i].backup;
+		for (j = 0; j < 2; j++)
+			for (k = 0; k < ts[j]->nhosts; k++)
+				n += rdr_host_live(&ts[j]->hosts[k]) !=
+				    ts[j]->hosts[k].loaded;
+	}
+	return n;
+}
+
 /* The redirections whose hosts changed since the last transaction. */
 void
 apply_round(struct redirectd *d)
 {
+	int64_t t0 = now_ms();
+	size_t changes;
 	bool any;
 
 	text_room(d);
@@ -144,8 +165,14 @@ apply_round(struct redirectd *d)
 		return;
 	if (d->verbose > 2)
 		warnx_("transaction:\n%s", d->text);
-	if (apply_text(d, d->text, "health change"))
-		apply_loaded(&d->st, true, d->verbose);
+	changes = count_changes(&d->st);
+	if (!apply_text(d, d->text, "health change"))
+		return;
+	apply_loaded(&d->st, true, d->verbose);
+	if (d->verbose > 0)
+		warnx_("health change: %zu hosts in one transaction of %zu "
+		    "bytes, %lld ms", changes, strlen(d->text),
+		    (long long)(now_ms() - t0));
 }
 
 void
