@@ -258,6 +258,13 @@ wait_chain() {	# chain ERE [absent]: poll until the chain (mis)matches
 		sleep 0.1
 	done
 }
+wait_log() {	# ERE: poll until redirectd's log has it
+	_w=0
+	until grep -Eq -- "$1" "$D/stderr" || [ $_w -gt 50 ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+}
 ask() {	# url: which backend answered ("fail" if none)
 	_a=$(in_ns "$C" curl -s -g -m 5 "$1" 2>/dev/null)
 	echo "${_a:-fail}"
@@ -353,6 +360,18 @@ wait_chain r0_4 '10\.77\.11\.2'
 ok $? "b1 up again: back to the main table"
 is "$(count 3 http://10.77.9.1/id)" "b1:3" "every request to b1"
 
+# The operator disables a redirection with a file, as checkd's hosts.
+mkdir -p "$STATE/disabled"
+touch "$STATE/disabled/redirect:rr"
+wait_chain r0_4 'dnat' absent
+ok $? "disabled/redirect:rr: its hosts leave the ruleset"
+wait_log 'redirect rr: disabled by the operator'
+is "$(count 2 http://10.77.9.1/id)" "fail:2" "nothing is redirected any more"
+rm "$STATE/disabled/redirect:rr"
+wait_chain r0_4 '10\.77\.11\.2'
+ok $? "the file removed: back in service"
+is "$(count 2 http://10.77.9.1/id)" "b1:2" "and redirected again"
+
 # nftables refuses a round: the whole round is refused, nothing changes.
 # hash, rand and sticky use one table instance (one status file), so b2
 # going down changes all three in one transaction; hash's chain, deleted
@@ -368,11 +387,7 @@ in_ns "$R" nft delete rule inet relayd raw handle \
 in_ns "$R" nft delete chain inet relayd r1_4
 ok $? "hash's chain deleted from outside"
 status all 4:10.77.11.2:up 5:10.77.12.2:down 6:10.77.13.2:up
-w=0
-until grep -q 'health change: nftables refused' "$D/stderr" || [ $w -gt 50 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
+wait_log 'health change: nftables refused'
 like "$(cat "$D/stderr")" 'health change: nftables refused the transaction; the ruleset in force is kept: .*No such file or directory' \
     "the refusal is logged with nftables' reason"
 like "$(chain r3_4)" '10\.77\.12\.2' "and the old map stays in force for the others"
@@ -388,11 +403,7 @@ like "$(chain r4_4)" 'dnat ip to numgen inc mod 3 map \{ 0 : 10\.77\.11\.2, 1 : 
 cp "$D/relayd.conf" "$D/good.conf"
 printf 'redirect broken {\n' >>"$D/relayd.conf"
 kill -HUP "$RD_PID"
-w=0
-until grep -q 'reload failed' "$D/stderr" || [ $w -gt 50 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
+wait_log 'reload failed'
 like "$(cat "$D/stderr")" "reload failed, configuration kept: $D/relayd.conf:[0-9]+: " \
     "a broken file on SIGHUP is logged"
 like "$(chain r0_4)" '10\.77\.11\.2' "and the table in force stays"

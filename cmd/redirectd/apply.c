@@ -156,6 +156,11 @@ apply_round(struct redirectd *d)
 	size_t changes;
 	bool any;
 
+	/* A refused round is tried again on news, or after a while. */
+	if (!d->fresh && d->refused_at != 0 && t0 - d->refused_at <
+	    RDR_RETRY_MS)
+		return;
+	d->fresh = false;
 	text_room(d);
 	if (!ruleset_round(&d->st, d->flags, d->text, d->textsize, &any)) {
 		warnx_("ruleset: text too long for its buffer");
@@ -166,8 +171,11 @@ apply_round(struct redirectd *d)
 	if (d->verbose > 2)
 		warnx_("transaction:\n%s", d->text);
 	changes = count_changes(&d->st);
-	if (!apply_text(d, d->text, "health change"))
+	if (!apply_text(d, d->text, "health change")) {
+		d->refused_at = t0;
 		return;
+	}
+	d->refused_at = 0;
 	apply_loaded(&d->st, true, d->verbose);
 	if (d->verbose > 0)
 		warnx_("health change: %zu hosts in one transaction of %zu "

@@ -6,7 +6,11 @@
  * transaction.  A host missing from its table's file, or a file
  * missing, is unknown: tried, as relay tries it.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +44,7 @@ load_table(struct redirectd *d, struct rdr_table *t)
 	size_t i;
 	long n;
 
+	d->fresh = true;
 	for (i = 0; i < t->nhosts; i++)
 		t->hosts[i].state = STATUSFILE_UNKNOWN;
 	if ((n = statwatch_load(&d->sw, t->file, d->filebuf,
@@ -111,4 +116,35 @@ health_event(struct redirectd *d)
 		return;
 	if (!statwatch_read(&d->sw, file_changed, d))
 		warnx_("inotify: %s", strerror(errno));
+}
+
+/*
+ * The operator takes a redirection out of service as checkd's hosts and
+ * tables (checkd.status(5)): a file disabled/redirect:NAME in the state
+ * directory, which belongs to root; removing it puts the redirection
+ * back.  Looked at every second; a link is not followed.
+ */
+void
+health_switches(struct redirectd *d)
+{
+	struct rdr_redirect *r;
+	char path[STATWATCH_NAME_MAX + 32];
+	struct stat sb;
+	size_t i;
+	bool off;
+
+	if (!d->watching)
+		return;
+	for (i = 0; i < d->st.nrdrs; i++) {
+		r = &d->st.rdrs[i];
+		(void)snprintf(path, sizeof(path), "disabled/redirect:%s",
+		    r->conf->name);
+		off = fstatat(d->sw.dirfd, path, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+		if (off != r->off) {
+			d->fresh = true;
+			warnx_("redirect %s: %s by the operator", r->conf->name,
+			    off ? "disabled" : "enabled");
+		}
+		r->off = off;
+	}
 }

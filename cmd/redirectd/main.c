@@ -25,7 +25,11 @@
 #include "net/signals.h"
 #include "redirectd.h"
 
-enum { RETRY_MS = 5000 };	/* a refused round is tried again after */
+/*
+ * The loop wakes at least this often: the operator's switches are
+ * looked at, and a refused round is tried again.
+ */
+enum { TICK_MS = 1000 };
 
 static const char *const default_users[] = { "_relayd", "relayd", NULL };
 static const int handled_signals[] = { SIGHUP, SIGTERM, SIGINT };
@@ -95,6 +99,7 @@ reload(struct redirectd *d, const struct progopt *opt)
 	d->st = st;
 	health_size(d);
 	health_read_all(d);
+	health_switches(d);
 	if (!apply_table(d)) {
 		warnx_("reload failed, configuration kept");
 		d->st = old;
@@ -137,13 +142,14 @@ loop(struct redirectd *d, int sigfd, const struct progopt *opt)
 	pfd[1].fd = d->watching ? d->sw.fd : -1;
 	pfd[1].events = POLLIN;
 	for (;;) {
-		if ((n = poll(pfd, 2, RETRY_MS)) == -1 && errno != EINTR)
+		if ((n = poll(pfd, 2, TICK_MS)) == -1 && errno != EINTR)
 			die_sys(DIE_SYS, "poll");
 		if (n > 0 && (pfd[0].revents & POLLIN) &&
 		    !handle_signals(d, sigfd, opt))
 			return;
 		if (n > 0 && (pfd[1].revents & POLLIN))
 			health_event(d);
+		health_switches(d);
 		/* Every change read so far, in one transaction. */
 		apply_round(d);
 	}
@@ -184,6 +190,7 @@ main(int argc, char **argv)
 	privdrop_apply_keep(NULL, &user, CAP_NET_ADMIN);
 	sandbox_redirectd();
 	health_read_all(&d);
+	health_switches(&d);
 	if (!apply_table(&d))
 		die(DIE_SYS, "cannot load table " RDR_NFT_FAMILY " "
 		    RDR_NFT_TABLE);

@@ -7,7 +7,8 @@
  *	setup.c		the configuration turned into redirections and hosts
  *	env.c		what the machine must offer: forwarding, interfaces
  *	ruleset.c	the nftables text: the whole table, or one round
- *	health.c	checkd's status files, followed with inotify
+ *	health.c	checkd's status files, followed with inotify, and the
+ *			operator's switches
  *	apply.c		one libnftables transaction per round
  */
 #ifndef REDIRECTD_H
@@ -32,7 +33,8 @@ enum {
 	RDR_HOST_TEXT = 64,		/* an address and port in nft syntax */
 	RDR_RULE_BYTES = 1024,		/* one rule, without its map */
 	RDR_TEXT_MIN = 1 << 16,		/* a transaction's text, at least */
-	RDR_STICKY_TIMEOUT_MAX = 86400000	/* seconds: 1000 days */
+	RDR_STICKY_TIMEOUT_MAX = 86400000,	/* seconds: 1000 days */
+	RDR_RETRY_MS = 5000		/* a refused round, without news */
 };
 
 /* Flags of redirectd's own (progopt_parse_flags "ck"). */
@@ -68,6 +70,7 @@ struct rdr_redirect {
 	bool			 keep_port;	/* dnat to the address only */
 	uint16_t		 port;		/* the hosts' port otherwise */
 	uint32_t		 mark;		/* pftag's mark, 0: none */
+	bool			 off;		/* disabled/redirect:NAME exists */
 	enum rdr_using		 loaded_using;	/* what the kernel has */
 	bool			 loaded_valid;	/* false: not loaded yet */
 };
@@ -92,6 +95,8 @@ struct redirectd {
 	bool			 watching;
 	char			*text;		/* a transaction being built */
 	size_t			 textsize;
+	bool			 fresh;		/* news since the last round */
+	int64_t			 refused_at;	/* last refused round, 0: none */
 	char			*filebuf;	/* a status file being read */
 	size_t			 filesize;
 };
@@ -124,6 +129,7 @@ void	health_watch(struct redirectd *, const char *statedir);
 void	health_size(struct redirectd *);
 void	health_read_all(struct redirectd *);
 void	health_event(struct redirectd *);
+void	health_switches(struct redirectd *);
 
 /* apply.c */
 void	apply_init(struct redirectd *);

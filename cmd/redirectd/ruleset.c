@@ -69,6 +69,8 @@ any_live(const struct rdr_table *t)
 enum rdr_using
 rdr_using(const struct rdr_redirect *r)
 {
+	if (r->off)
+		return RDR_USING_NONE;
 	if (any_live(&r->main))
 		return RDR_USING_MAIN;
 	if (r->backup.use != NULL && any_live(&r->backup))
