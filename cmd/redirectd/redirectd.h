@@ -30,7 +30,7 @@
 
 enum {
 	RDR_ERR_MAX = 1024,		/* one error message */
-	RDR_HOST_TEXT = 64,		/* an address and port in nft syntax */
+	RDR_HOST_TEXT = ADDR_NAME_MAX + 24,	/* a host in a map (-n: a name) */
 	RDR_RULE_BYTES = 1024,		/* one rule, without its map */
 	RDR_TEXT_MIN = 1 << 16,		/* a transaction's text, at least */
 	RDR_STICKY_TIMEOUT_MAX = 86400000,	/* seconds: 1000 days */

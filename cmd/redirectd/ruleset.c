@@ -478,12 +478,20 @@ put_body(struct strbuf *sb, const struct rdr_state *st, unsigned flags)
 size_t
 ruleset_text_size(const struct rdr_state *st)
 {
+	const struct rd_listen *l;
 	size_t i, n = RDR_TEXT_MIN;
 
-	/* Each host at most twice (a map, a down set), each rule bounded. */
-	for (i = 0; i < st->nrdrs; i++)
+	/*
+	 * Each host at most twice (a map, a down set), each rule bounded:
+	 * a listen has one rule in each of four hooks, a redirection's
+	 * chains and objects a few more.
+	 */
+	for (i = 0; i < st->nrdrs; i++) {
 		n += 16 * RDR_RULE_BYTES + 2 * RDR_HOST_TEXT *
 		    (st->rdrs[i].main.nhosts + st->rdrs[i].backup.nhosts);
+		for (l = st->rdrs[i].conf->listens; l != NULL; l = l->next)
+			n += 2 * 4 * RDR_RULE_BYTES;
+	}
 	return n;
 }
 
