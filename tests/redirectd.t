@@ -513,4 +513,23 @@ t1=$(date +%s%N)
 note "b2 left the map $(( (t1 - t0) / 1000000 )) ms after its httpd was stopped (bound: 2000 ms + check timeout)"
 is "$(count 6 http://10.77.9.1/id)" "b1:6" "no request failed after that, all to b1"
 stop_redirectd
+
+# Names on reload, inside the sandbox: /etc/hosts answers; a name only
+# DNS could answer fails the reload (no DNS socket) and redirectd lives.
+cp "$D/real.conf" "$D/names.conf"
+start_redirectd "$D/names.conf"
+printf 'table <local> { localhost }\nredirect names {\n\tlisten on 10.77.9.1 port 99\n\tforward to <local> port 8080 check tcp\n}\n' \
+    >>"$D/names.conf"
+kill -HUP "$RD_PID"
+wait_chain r1_4 '127\.0\.0\.1 \. 8080'
+ok $? "SIGHUP: a host name from /etc/hosts resolved inside the sandbox"
+sed -i 's/{ localhost }/{ no-such-host.invalid }/' "$D/names.conf"
+kill -HUP "$RD_PID"
+wait_log 'no-such-host.invalid: cannot resolve the name'
+like "$(cat "$D/stderr")" "reload failed, configuration kept: $D/names.conf:[0-9]+: host no-such-host.invalid: cannot resolve the name" \
+    "a name that does not resolve: the reload fails, with the line"
+kill -0 "$RD_PID"
+ok $? "and redirectd is still running"
+stop_redirectd
+is "$RD_STATUS" 0 "it stops cleanly"
 done_testing

@@ -27,7 +27,7 @@ static const int redirectd_syscalls[] = {
 	SCMP_SYS(recvmsg), SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
 	SCMP_SYS(time), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
 	SCMP_SYS(mremap), SCMP_SYS(mprotect), SCMP_SYS(madvise),
-	SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
+	SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(uname),
 	SCMP_SYS(getrandom), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group)
 };
