@@ -253,10 +253,10 @@ bad "chunk size zz" "$B400" 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ch
 bad "chunk size with a leading space" "$B400" 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n 5\r\nhello\r\n0\r\n\r\n'
 bad "chunk size 0x5" "$B400" 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n'
 long=$(head -c 9000 /dev/zero | tr '\0' a)
-bad "a 9 KB header field" "HTTP/1.1 431 Request Header Fields Too Large" \
+bad "a 9 KB header field" "HTTP/1.1 413 Content Too Large" \
     "${G}X-Big: $long\r\n\r\n"
 half=$(head -c 4000 /dev/zero | tr '\0' a)
-bad "a 12 KB head in three fields" "HTTP/1.1 431 Request Header Fields Too Large" \
+bad "a 12 KB head in three fields" "HTTP/1.1 413 Content Too Large" \
     "${G}X-1: $half\r\nX-2: $half\r\nX-3: $half\r\n\r\n"
 hdrs=$(i=0; while [ $i -lt 120 ]; do printf 'X-%d: v\\r\\n' $i; i=$((i + 1)); done)
 bad "120 header fields" "HTTP/1.1 431 Request Header Fields Too Large" \
@@ -270,13 +270,13 @@ bad "CONNECT" "HTTP/1.1 405 Method Not Allowed" 'CONNECT a:443 HTTP/1.1\r\nHost:
 : >"$R/HB.rec"
 out=$(printf "${G}X-Big: %s\r\n\r\n" "$(head -c 2000 /dev/zero | tr '\0' a)" |
     rawp "$PL")
-is "$(status_line "$out")" "HTTP/1.1 431 Request Header Fields Too Large" \
-    "http headerlen 1024: a 2 KB head is 431"
+is "$(status_line "$out")" "HTTP/1.1 413 Content Too Large" \
+    "http headerlen 1024: a 2 KB head is 413, as relayd answers"
 is "$(rb_record HB)" "" "http headerlen 1024: not a byte reaches the host"
 out=$(printf "${G}X-Big: %s" "$(head -c 2000 /dev/zero | tr '\0' a)" |
     rawp "$PL")
-is "$(status_line "$out")" "HTTP/1.1 431 Request Header Fields Too Large" \
-    "http headerlen 1024: 2 KB of an unfinished head is 431"
+is "$(status_line "$out")" "HTTP/1.1 413 Content Too Large" \
+    "http headerlen 1024: 2 KB of an unfinished head is 413"
 # absolute-form with another Host: whatever the relay decides, it is
 # either an error with nothing forwarded or one request forwarded as is.
 : >"$R/HB.rec"

@@ -50,6 +50,7 @@ relay_start() {	# config body
 P1=$(free_port)
 P2=$(free_port)
 P3=$(free_port)
+P4=$(free_port)
 relay_start "table <clear> { 127.0.0.1 }
 table <tlshost> { 127.0.0.1 }
 http protocol front {
@@ -61,6 +62,16 @@ http protocol front {
 }
 http protocol back {
 	tls ca file \"$C/ca.crt\"
+}
+http protocol clientorder {
+	tls keypair a.test cert \"$C/a.crt\"
+	tls keypair a.test key \"$C/a.key\"
+	tls no cipher-server-preference
+}
+relay clientorder {
+	listen on 127.0.0.1 port $P4 tls
+	protocol clientorder
+	forward to <clear> port $CLEAR
 }
 http protocol wrongca {
 	tls ca file \"$C/ca2.crt\"
@@ -85,6 +96,18 @@ cert_of() {	# name port: the subject of the certificate served for name
 	openssl s_client -connect "127.0.0.1:$2" -servername "$1" \
 	    </dev/null 2>/dev/null | openssl x509 -noout -subject 2>/dev/null
 }
+
+# Whose order of cipher suites wins: the relay's (AES-128-GCM first) by
+# default, the client's with tls no cipher-server-preference.
+suite_of() {	# port
+	openssl s_client -connect "127.0.0.1:$1" -servername a.test -tls1_2 \
+	    -cipher ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256 \
+	    </dev/null 2>/dev/null | sed -n 's/^ *Cipher *: *//p' | head -n 1
+}
+is "$(suite_of "$P1")" ECDHE-ECDSA-AES128-GCM-SHA256 \
+    "cipher-server-preference (default): the relay's order"
+is "$(suite_of "$P4")" ECDHE-ECDSA-AES256-GCM-SHA384 \
+    "tls no cipher-server-preference: the client's order"
 
 # Termination: the keypair the SNI name picks, ECDSA or RSA.
 like "$(cert_of a.test "$P1")" 'CN ?= ?a.test' "SNI a.test: a.test's ECDSA certificate"

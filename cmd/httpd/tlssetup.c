@@ -39,7 +39,7 @@ setup_listener(struct httpd_state *st, struct listener *l, size_t index)
 	struct tls_site_host hosts[TLS_SITE_HOSTS_MAX];
 	struct tls_site_params params = { conf->ciphers, conf->ecdhe,
 	    conf->protocols, conf->ticket_lifetime > 0 ?
-	    conf->ticket_lifetime : SESSION_LIFETIME_DEFAULT };
+	    conf->ticket_lifetime : SESSION_LIFETIME_DEFAULT, false };
 	struct listener_tls *lt;
 	char err[512];
 	size_t i;

@@ -31,6 +31,9 @@ enum {
 /* Parse results live here, for the moment their head is rebuilt. */
 static struct http_request req;
 static struct http_response resp;
+/* ... and, when the relay has filter rules, the head they edit. */
+static struct fhead fh;
+static char target_buf[HTTP_REQUEST_LINE_MAX];
 
 static bool
 hbuf_get(struct worker *w, struct hbuf *b)
@@ -151,14 +154,16 @@ http_date(char *buf, size_t size)
  * went out (else the client sees the connection end mid-response).
  */
 static void
-http_fail(struct worker *w, struct session *s, int status, const char *why)
+answer(struct worker *w, struct session *s, int status, const char *why,
+    const char *label)
 {
 	struct http_sess *h = s->http;
+	const struct rd_protocol *p = s->relay->proto;
 	char date[64];
 
 	if (h == NULL || h->resp_started || !hbuf_get(w, &h->tocli) ||
 	    !http_head_error(&h->tocli, status, http_date(date,
-	    sizeof(date)))) {
+	    sizeof(date)), p != NULL ? p->style : NULL, label)) {
 		session_close(w, s, why, true);
 		return;
 	}
@@ -170,6 +175,101 @@ http_fail(struct worker *w, struct session *s, int status, const char *why)
 	s->error = true;
 	session_drop_server(s);
 	http_event(w, s);
+}
+
+static void
+http_fail(struct worker *w, struct session *s, int status, const char *why)
+{
+	answer(w, s, status, why, NULL);
+}
+
+/*
+ * A rule blocked the head: with `return error`, a 403 page naming the
+ * rule's label; without, the connection just closes, as relayd does.
+ */
+static void
+http_block(struct worker *w, struct session *s)
+{
+	const struct rd_protocol *p = s->relay->proto;
+
+	if (p != NULL && p->return_error)
+		answer(w, s, 403, "Forbidden", s->http->label);
+	else
+		session_close(w, s, "Forbidden", true);
+}
+
+/*
+ * The request head through the relay's rules: false if it goes no
+ * further (blocked, or failed and answered).  *f, *n and *target are
+ * what to send: the parsed head, or the one the rules edited.
+ */
+static bool
+filter_request(struct worker *w, struct session *s,
+    const struct http_header **f, size_t *n, struct http_slice *target)
+{
+	const struct rfilter *rf = &s->relay->filter;
+	enum filter_verdict v;
+	int status = 0;
+	size_t len;
+
+	*f = req.headers;
+	*n = req.nheaders;
+	*target = req.target;
+	s->want_fwd = -1;
+	s->hashed = false;
+	if (rf->n == 0)
+		return true;
+	fhead_init(&fh, true, req.headers, req.nheaders);
+	if (req.path.ptr != NULL)
+		status = fhead_set_path(&fh, &req.path, rf->needs_path);
+	if (status != 0) {
+		http_fail(w, s, status, "a path the rules cannot read");
+		return false;
+	}
+	v = filter_head(w, s, &fh, &req, &status);
+	filter_log_end(s, true, http_method_name(req.method));
+	if (v == FILTER_BLOCK) {
+		http_block(w, s);
+		return false;
+	}
+	len = fhead_target(&fh, &req, target_buf, sizeof(target_buf));
+	if (v == FILTER_ERROR || len >= sizeof(target_buf)) {
+		http_fail(w, s, 500, "filter rules failed");
+		return false;
+	}
+	*f = fh.f;
+	*n = fh.n;
+	target->ptr = target_buf;
+	target->len = len;
+	return true;
+}
+
+/* The response head through the rules, as filter_request. */
+static bool
+filter_response(struct worker *w, struct session *s,
+    const struct http_header **f, size_t *n)
+{
+	enum filter_verdict v;
+	int status;
+
+	*f = resp.headers;
+	*n = resp.nheaders;
+	if (s->relay->filter.n == 0)
+		return true;
+	fhead_init(&fh, false, resp.headers, resp.nheaders);
+	v = filter_head(w, s, &fh, NULL, &status);
+	filter_log_end(s, false, NULL);
+	if (v == FILTER_BLOCK) {
+		http_block(w, s);
+		return false;
+	}
+	if (v == FILTER_ERROR) {
+		http_fail(w, s, 500, "filter rules failed");
+		return false;
+	}
+	*f = fh.f;
+	*n = fh.n;
+	return true;
 }
 
 /* What the session's connect found: no host, refused, too slow. */
@@ -373,8 +473,12 @@ replay(struct worker *w, struct session *s)
 static bool
 ensure_host(struct worker *w, struct session *s)
 {
+	/* A rule may send this request elsewhere than the last one. */
+	bool same = s->want_fwd == s->pick_fwd && s->hashed ==
+	    s->pick_hashed && (!s->hashed || s->hashv == s->pick_hashv);
+
 	if (s->srv.fd != -1 && s->http->srv_keep && s->host != NULL &&
-	    sched_host_usable(s->host) && !s->http->srv_eof) {
+	    sched_host_usable(s->host) && !s->http->srv_eof && same) {
 		s->state = SESS_RELAYING;
 		s->srv_reused = true;
 		return true;
@@ -406,7 +510,10 @@ static void
 request_head(struct worker *w, struct session *s, bool *progress)
 {
 	struct http_sess *h = s->http;
+	const struct http_header *f;
+	struct http_slice target;
 	enum http_parse r;
+	size_t n;
 	bool upgrade;
 
 	if (hbuf_avail(&h->cin) == 0) {
@@ -418,20 +525,26 @@ request_head(struct worker *w, struct session *s, bool *progress)
 	    &req);
 	if (r == HTTP_PARSE_MORE) {
 		if (hbuf_avail(&h->cin) >= s->relay->headerlen)
-			http_fail(w, s, 431, "request head too large");
+			http_fail(w, s, 413, "request head too large");
 		else if (h->cli_eof)
 			session_close(w, s, "client closed mid-head", true);
 		return;
 	}
 	if (r == HTTP_PARSE_ERROR) {
-		http_fail(w, s, req.status, req.error);
+		/* A parser's limit past the relay's own: headerlen's 413. */
+		if (req.status == 431 &&
+		    hbuf_avail(&h->cin) >= s->relay->headerlen)
+			http_fail(w, s, 413, "request head too large");
+		else
+			http_fail(w, s, req.status, req.error);
 		return;
 	}
 	if (req.head_len > s->relay->headerlen) {
-		http_fail(w, s, 431, "request head too large");
+		http_fail(w, s, 413, "request head too large");
 		return;
 	}
-	if (!request_allowed(w, s, &upgrade))
+	if (!request_allowed(w, s, &upgrade) ||
+	    !filter_request(w, s, &f, &n, &target))
 		return;
 	h->cin.off += req.head_len;
 	if (req.chunked && !chunks_valid(&h->cin)) {
@@ -448,7 +561,7 @@ request_head(struct worker *w, struct session *s, bool *progress)
 	    req.content_length > 0 ? HTTP_BODY_LENGTH : HTTP_BODY_NONE,
 	    req.chunked ? OUT_CHUNKED : OUT_LENGTH, req.content_length);
 	if (!hbuf_get(w, &h->tosrv) || (h->tosrv.off = h->tosrv.len = 0,
-	    !http_head_request(&h->tosrv, &req, upgrade))) {
+	    !http_head_request(&h->tosrv, &req, f, n, &target, upgrade))) {
 		http_fail(w, s, 500, "request head does not fit");
 		return;
 	}
@@ -471,7 +584,7 @@ interim_or_upgrade(struct worker *w, struct session *s)
 	} else if (!h->expect && resp.status == 100)
 		return 0;	/* not asked for: not passed on */
 	if (!hbuf_get(w, &h->tocli) || !http_head_response(&h->tocli, &resp,
-	    OUT_NONE, true, h->minor))
+	    resp.headers, resp.nheaders, OUT_NONE, true, h->minor))
 		return -1;
 	if (resp.status == 101)
 		h->resp_started = true;
@@ -518,9 +631,11 @@ static void
 response_head(struct worker *w, struct session *s, bool *progress)
 {
 	struct http_sess *h = s->http;
+	const struct http_header *f;
 	enum http_body_kind kind;
 	enum out_framing out;
 	enum http_parse r;
+	size_t n;
 
 	if (hbuf_avail(&h->sin) == 0) {
 		if (h->srv_eof && !replay(w, s))
@@ -548,6 +663,8 @@ response_head(struct worker *w, struct session *s, bool *progress)
 			http_fail(w, s, 502, "unexpected 101 response");
 		return;
 	}
+	if (!filter_response(w, s, &f, &n))
+		return;
 	kind = http_response_body(&resp, h->head);
 	out = response_framing(h, kind);
 	h->keep_alive = h->keep_alive && out != OUT_CLOSE && !w->draining;
@@ -555,7 +672,7 @@ response_head(struct worker *w, struct session *s, bool *progress)
 	h->status = resp.status;
 	body_init(&h->resp, kind, out, resp.content_length);
 	if (!hbuf_get(w, &h->tocli) || !http_head_response(&h->tocli, &resp,
-	    out, h->keep_alive, h->minor)) {
+	    f, n, out, h->keep_alive, h->minor)) {
 		http_fail(w, s, 502, "response head does not fit");
 		return;
 	}
@@ -580,6 +697,8 @@ response_done(struct worker *w, struct session *s)
 	}
 	h->phase = PH_REQ_HEAD;
 	s->state = SESS_HEAD;
+	/* The next request may be answered by the relay itself. */
+	h->resp_started = false;
 	release_idle(w, h);
 }
 
@@ -756,6 +875,7 @@ http_free(struct worker *w, struct session *s)
 	hbuf_put(w, &h->tosrv);
 	hbuf_put(w, &h->tocli);
 	forget_replay(h);
+	free(h->log);
 	free(h);
 	s->http = NULL;
 }

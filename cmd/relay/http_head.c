@@ -24,7 +24,8 @@ static const struct http_slice hop_fields[] = {
 static bool
 slice_is(const struct http_slice *s, const char *word, size_t len)
 {
-	return s->len == len && strncasecmp(s->ptr, word, len) == 0;
+	return s->ptr != NULL && s->len == len &&
+	    strncasecmp(s->ptr, word, len) == 0;
 }
 
 /* Whether a Connection field lists `name` among its tokens. */
@@ -89,23 +90,34 @@ put_slice(struct hbuf *b, const struct http_slice *s)
 	return put(b, s->ptr, s->len);
 }
 
-/* The end-to-end fields, as the parser found them. */
+/*
+ * The end-to-end fields, as the parser found them or the rules left
+ * them (a removed field has no name).  The framing is the relay's own:
+ * Content-Length goes out as the parser read it, or not at all.
+ */
 static bool
-put_fields(struct hbuf *b, const struct http_header *h, size_t n)
+put_fields(struct hbuf *b, const struct http_header *h, size_t n,
+    int64_t length)
 {
+	char line[64];
 	bool conn = false;
 	size_t i;
 
 	for (i = 0; i < n && !conn; i++)
 		conn = slice_is(&h[i].name, "Connection", 10);
 	for (i = 0; i < n; i++) {
-		if (is_hop_field(h, n, i, conn))
+		if (h[i].name.ptr == NULL || is_hop_field(h, n, i, conn) ||
+		    slice_is(&h[i].name, "Content-Length", 14))
 			continue;
 		if (!put_slice(b, &h[i].name) || !puts_(b, ": ") ||
 		    !put_slice(b, &h[i].value) || !puts_(b, "\r\n"))
 			return false;
 	}
-	return true;
+	if (length < 0)
+		return true;
+	(void)snprintf(line, sizeof(line), "Content-Length: %lld\r\n",
+	    (long long)length);
+	return puts_(b, line);
 }
 
 /* The value of the first field `name`, or NULL. */
@@ -122,6 +134,7 @@ field(const struct http_header *h, size_t n, const char *name)
 
 bool
 http_head_request(struct hbuf *b, const struct http_request *req,
+    const struct http_header *f, size_t n, const struct http_slice *target,
     bool upgrade)
 {
 	char line[64];
@@ -129,13 +142,13 @@ http_head_request(struct hbuf *b, const struct http_request *req,
 
 	(void)snprintf(line, sizeof(line), " HTTP/1.%d\r\n", req->minor);
 	if (!put_slice(b, &req->method_name) || !puts_(b, " ") ||
-	    !put_slice(b, &req->target) || !puts_(b, line) ||
-	    !put_fields(b, req->headers, req->nheaders))
+	    !put_slice(b, target) || !puts_(b, line) ||
+	    !put_fields(b, f, n, req->chunked ? -1 : req->content_length))
 		return false;
 	if (req->chunked && !puts_(b, "Transfer-Encoding: chunked\r\n"))
 		return false;
 	if (upgrade) {
-		up = field(req->headers, req->nheaders, "Upgrade");
+		up = field(f, n, "Upgrade");
 		if (up == NULL || !puts_(b, "Connection: Upgrade\r\n"
 		    "Upgrade: ") || !put_slice(b, up) || !puts_(b, "\r\n"))
 			return false;
@@ -146,20 +159,21 @@ http_head_request(struct hbuf *b, const struct http_request *req,
 
 bool
 http_head_response(struct hbuf *b, const struct http_response *resp,
-    enum out_framing out, bool keep_alive, int client_minor)
+    const struct http_header *f, size_t n, enum out_framing out,
+    bool keep_alive, int client_minor)
 {
 	char line[64];
 	const struct http_slice *up;
 
 	(void)snprintf(line, sizeof(line), "HTTP/1.1 %03d ", resp->status);
 	if (!puts_(b, line) || !put_slice(b, &resp->reason) ||
-	    !puts_(b, "\r\n") || !put_fields(b, resp->headers,
-	    resp->nheaders))
+	    !puts_(b, "\r\n") || !put_fields(b, f, n, out == OUT_CHUNKED ?
+	    -1 : resp->content_length))
 		return false;
 	if (out == OUT_CHUNKED && !puts_(b, "Transfer-Encoding: chunked\r\n"))
 		return false;
 	if (resp->status == 101) {
-		up = field(resp->headers, resp->nheaders, "Upgrade");
+		up = field(f, n, "Upgrade");
 		return up != NULL && puts_(b, "Connection: Upgrade\r\n"
 		    "Upgrade: ") && put_slice(b, up) && puts_(b, "\r\n\r\n");
 	}
@@ -182,17 +196,29 @@ http_wants_upgrade(const struct http_request *req)
 	    connection_names(req->headers, req->nheaders, &upgrade);
 }
 
+/*
+ * The relay's own page, as relayd writes it: the status, the rule's
+ * label if a rule blocked the request, and the protocol's style.
+ */
 bool
-http_head_error(struct hbuf *b, int status, const char *date)
+http_head_error(struct hbuf *b, int status, const char *date,
+    const char *style, const char *label)
 {
-	char body[512], head[512];
+	static char body[16384];
+	char head[512];
 	const char *text = http_status_text(status);
 	int nb, nh;
 
+	if (style == NULL)
+		style = "body { background-color: #a00000; color: white; "
+		    "font-family: sans-serif; }\nhr { border: 0; "
+		    "border-bottom: 1px dashed; }";
 	nb = snprintf(body, sizeof(body), "<!DOCTYPE html>\n<html>\n<head>\n"
-	    "<title>%d %s</title>\n</head>\n<body>\n<h1>%d %s</h1>\n<hr>\n"
-	    "<address>relay</address>\n</body>\n</html>\n", status, text,
-	    status, text);
+	    "<title>%03d %s</title>\n<style type=\"text/css\"><!--\n%s\n"
+	    "--></style>\n</head>\n<body>\n<h1>%s</h1>\n<div id='m'>%s</div>\n"
+	    "<div id='l'>%s</div>\n<hr><address>relay</address>\n</body>\n"
+	    "</html>\n", status, text, style, text, text,
+	    label != NULL ? label : "");
 	nh = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nDate: %s\r\n"
 	    "Server: relay\r\nContent-Type: text/html\r\nContent-Length: "
 	    "%d\r\nConnection: close\r\n\r\n", status, text, date, nb);

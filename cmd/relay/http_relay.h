@@ -67,13 +67,21 @@ struct http_sess {
 	 */
 	char		*replay;
 	size_t		 replay_len;
+	/* Filter rules: what stays with the connection from head to head. */
+	const char	*tag, *label;
+	char		*log;		/* " [key: value] GET", FILTER_LOG_MAX */
+	size_t		 loglen;
+	bool		 haslog;
 };
 
 bool	http_head_request(struct hbuf *, const struct http_request *,
+	    const struct http_header *, size_t, const struct http_slice *target,
 	    bool upgrade);
 bool	http_head_response(struct hbuf *, const struct http_response *,
-	    enum out_framing, bool keep_alive, int client_minor);
-bool	http_head_error(struct hbuf *, int status, const char *date);
+	    const struct http_header *, size_t, enum out_framing,
+	    bool keep_alive, int client_minor);
+bool	http_head_error(struct hbuf *, int status, const char *date,
+	    const char *style, const char *label);
 bool	http_wants_upgrade(const struct http_request *);
 
 #endif

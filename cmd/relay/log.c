@@ -14,6 +14,7 @@
 
 #include "base/die.h"
 #include "base/sockaddr.h"
+#include "http_relay.h"
 #include "worker.h"
 
 static void
@@ -29,7 +30,7 @@ emit(struct worker *w, bool error, const char *line, size_t len)
 void
 relay_log(struct worker *w, bool error, const char *fmt, ...)
 {
-	char line[1024];
+	char line[2048];
 	va_list ap;
 	int n;
 
@@ -47,6 +48,7 @@ relay_log(struct worker *w, bool error, const char *fmt, ...)
 void
 relay_log_session(struct worker *w, const struct session *s)
 {
+	const struct http_sess *h = s->http;
 	int flags = w->st->conf->log;
 	char client[SOCKADDR_TEXT_MAX], host[SOCKADDR_TEXT_MAX];
 	uint16_t port = 0;
@@ -60,7 +62,10 @@ relay_log_session(struct worker *w, const struct session *s)
 	else
 		(void)strcpy(host, "-");
 	relay_log(w, s->error, "relay %s, session %llu (%u active), %s, "
-	    "%s -> %s:%u, %s", s->relay->name, (unsigned long long)s->id,
-	    w->nsessions, "0", client, host, port, s->done != NULL ?
-	    s->done : "done");
+	    "%s -> %s:%u, %s%s%.*s", s->relay->name, (unsigned long long)s->id,
+	    w->nsessions, h != NULL && h->tag != NULL ? h->tag : "0", client,
+	    host, port, s->done != NULL ? s->done : "done",
+	    h != NULL && h->loglen > 0 ? "," : "",
+	    h != NULL ? (int)h->loglen : 0, h != NULL && h->log != NULL ?
+	    h->log : "");
 }

@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "conf/relayd_conf.h"
+#include "filter.h"
 #include "net/privdrop.h"
 #include "net/upstream.h"
 #include "net/statusfile.h"
@@ -75,11 +76,13 @@ struct rrelay {
 	const char		*name;
 	uint32_t		 index;
 	bool			 http;
+	bool			 dns;		/* dns protocol: UDP */
 	bool			 splice;
 	struct rforward		 fwd[RELAY_FORWARDS_MAX];
 	int			 nfwd;
 	int64_t			 timeout_ms;	/* session timeout */
 	size_t			 headerlen;	/* http: head bytes at most */
+	struct rfilter		 filter;	/* http: the protocol's rules */
 	/* TLS towards clients (listen ... tls) and towards hosts. */
 	struct tls_site		*site;
 	size_t			 key_base;	/* its first key, keyproc's */
@@ -93,6 +96,7 @@ struct rlistener {
 	socklen_t		 sslen;
 	int			 fd;
 	bool			 tls;
+	bool			 udp;		/* a dns protocol's */
 	struct rrelay		*relay;
 };
 

@@ -88,6 +88,9 @@ slot_of(struct rtable *t, const struct session *s)
 			hash_addr(&h, &s->local);
 			hash_port(&h, &s->local);
 		}
+		/* What the filter rules' hash actions fed (filter.c). */
+		if (s->hashed)
+			siphash_update(&h, &s->hashv, sizeof(s->hashv));
 		return (uint32_t)(siphash_final(&h) % t->nhosts);
 	default:
 		return t->next % t->nhosts;
@@ -136,6 +139,20 @@ sched_pick(struct worker *w, struct session *s)
 	int i;
 
 	(void)w;
+	s->pick_fwd = s->want_fwd;
+	s->pick_hashed = s->hashed;
+	s->pick_hashv = s->hashv;
+	if (s->want_fwd >= 0) {
+		/* A rule's forward to: that table alone. */
+		i = s->want_fwd;
+		if (!table_usable(&r->fwd[i].table))
+			return NULL;
+		if (s->fwd != &r->fwd[i]) {
+			s->fwd = &r->fwd[i];
+			s->tries = s->fwd->retry;
+		}
+		return pick_in(&r->fwd[i].table, s);
+	}
 	for (i = 0; i < r->nfwd; i++) {
 		if (r->fwd[i].dest) {
 			/* The original destination, else the next line. */

@@ -118,6 +118,8 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 	s->cli_have = s->srv_have = 0;
 	s->fwd = NULL;
 	s->host = NULL;
+	s->want_fwd = s->pick_fwd = -1;
+	s->hashed = s->pick_hashed = false;
 	s->srv_reused = s->srv_fresh = false;
 	s->dest = NULL;
 	s->dest_state = 0;

@@ -35,14 +35,16 @@ relay_fail(struct relay_state *st, bool with_errno, const char *fmt, ...)
 	return false;
 }
 
+/* A TCP and a UDP socket may share an address and port. */
 static ssize_t
 find_listener(const struct relay_state *st, const struct sockaddr_storage *ss,
-    socklen_t len)
+    socklen_t len, bool udp)
 {
 	size_t i;
 
 	for (i = 0; i < st->nlisteners; i++)
 		if (st->listeners[i].sslen == len &&
+		    st->listeners[i].udp == udp &&
 		    memcmp(&st->listeners[i].ss, ss, len) == 0)
 			return (ssize_t)i;
 	return -1;
@@ -67,7 +69,7 @@ add_listener(struct relay_state *st, const struct relay_state *old,
 	ssize_t prev;
 	char err[128];
 
-	if (find_listener(st, ss, len) != -1)
+	if (find_listener(st, ss, len, r->dns) != -1)
 		return relay_fail(st, false, "relay %s: listen on %s port %u: "
 		    "address in use by another relay", r->name, rl->name,
 		    rl->port);
@@ -78,12 +80,13 @@ add_listener(struct relay_state *st, const struct relay_state *old,
 	l->ss = *ss;
 	l->sslen = len;
 	l->tls = rl->tls;
+	l->udp = r->dns;
 	l->relay = r;
-	prev = old != NULL ? find_listener(old, ss, len) : -1;
+	prev = old != NULL ? find_listener(old, ss, len, r->dns) : -1;
 	if (prev != -1)
 		l->fd = old->listeners[prev].fd;
-	else if ((l->fd = listener_open(ss, len, relay_sockopts(r, &def), err,
-	    sizeof(err))) == -1)
+	else if ((l->fd = (r->dns ? listener_open_udp : listener_open)(ss, len,
+	    relay_sockopts(r, &def), err, sizeof(err))) == -1)
 		return relay_fail(st, true, "relay %s: %s", r->name, err);
 	st->nlisteners++;
 	return true;
@@ -267,15 +270,17 @@ setup_relay(struct relay_state *st, const struct relay_state *old,
 	r->name = rc->name;
 	r->proto = rc->protocol;
 	r->http = r->proto != NULL && r->proto->type == RD_PROTO_HTTP;
+	r->dns = r->proto != NULL && r->proto->type == RD_PROTO_DNS;
 	/* relayd splices TCP relays unless told not to. */
 	r->splice = r->proto == NULL || r->proto->tcp.splice != 0;
 	r->timeout_ms = rc->session_timeout * 1000;
 	r->headerlen = r->proto != NULL && r->proto->headerlen > 0 ?
 	    (size_t)r->proto->headerlen : RD_HEADERLEN_DEFAULT;
-	if (r->proto != NULL && r->proto->nrules > 0)
-		warnx_("relay %s: the filter rules of protocol %s are not "
-		    "applied yet", r->name, r->proto->name);
-	return setup_forwards(st, r) && setup_listens(st, old, r);
+	if (!setup_forwards(st, r))
+		return false;
+	if (!filter_compile(st->mem, r, st->error, sizeof(st->error)))
+		return false;
+	return setup_listens(st, old, r);
 }
 
 bool
@@ -312,7 +317,7 @@ relay_teardown(struct relay_state *st, const struct relay_state *cur)
 	for (i = 0; i < st->nlisteners; i++)
 		if (st->listeners[i].fd != -1 && (cur == NULL ||
 		    find_listener(cur, &st->listeners[i].ss,
-		    st->listeners[i].sslen) == -1))
+		    st->listeners[i].sslen, st->listeners[i].udp) == -1))
 			(void)close(st->listeners[i].fd);
 	st->nlisteners = 0;
 	relay_tls_teardown(st);

@@ -88,7 +88,8 @@ setup_site(struct relay_state *st, struct rrelay *r)
 	struct tls_site_params params = { or_default(pr != NULL ?
 	    pr->ciphers : NULL, "HIGH:!aNULL"), or_default(pr != NULL ?
 	    pr->ecdhe : NULL, "default"), pr != NULL ? pr->tls_protocols :
-	    TLS_PROTO_DEFAULT, SESSION_LIFETIME };
+	    TLS_PROTO_DEFAULT, SESSION_LIFETIME, pr != NULL &&
+	    (pr->tls_flags & RD_TLS_CIPHER_SERVER_PREF) == 0 };
 	const struct rd_keypair *k = pr != NULL ? pr->keypairs : NULL;
 	size_t n = 0;
 	char err[512];

@@ -89,8 +89,13 @@ dispatch(struct worker *w, const struct epoll_event *ev, int64_t *drain)
 		session_event(w, &w->sessions[i], true, ev->events);
 		break;
 	case WORKER_TAG_LISTENER:
-		if (!w->draining && !w->loop.accept_paused)
+		if (w->st->listeners[i].udp)
+			dns_query(w, &w->st->listeners[i]);
+		else if (!w->draining && !w->loop.accept_paused)
 			session_accept(w, &w->st->listeners[i]);
+		break;
+	case WORKER_TAG_DNS:
+		dns_answer(w, i);
 		break;
 	case WORKER_TAG_HEALTH:
 		health_event(w);
@@ -203,6 +208,7 @@ setup(struct worker *w, struct relay_state *st, int id)
 		signers_init(w);
 	}
 	health_init(w);
+	dns_init(w);
 	sandbox(w);
 	listeners_poll(w, true);
 }
@@ -227,10 +233,11 @@ worker_main(struct relay_state *st, int id)
 			last_tick = w.loop.now;
 			session_timeouts(&w);
 			session_expire_idle(&w);
+			dns_expire(&w);
 			trim_buffers(&w);
 		}
 		logsink_flush(&w.log);
-		if (w.draining && (w.nsessions == 0 ||
+		if (w.draining && ((w.nsessions == 0 && dns_pending(&w) == 0) ||
 		    w.loop.now >= drain_deadline))
 			exit(0);
 	}

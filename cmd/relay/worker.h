@@ -27,6 +27,7 @@ enum {
 	WORKER_TAG_SERVER = 3,
 	WORKER_TAG_HEALTH = 4,
 	WORKER_TAG_IDLE = 5,		/* host connections kept idle */
+	WORKER_TAG_DNS = 6,		/* dns: the sockets to the hosts */
 	RELAY_SESSIONS_MAX = 16384,
 	RELAY_BUF = 16384,		/* one direction's buffer */
 	RELAY_PIPE = 262144,		/* a splicing direction's pipe */
@@ -51,6 +52,7 @@ struct half {
 };
 
 struct http_sess;
+struct dns_state;
 
 /* Where a redirected client wanted to go: the host of its session. */
 struct dest_host {
@@ -74,6 +76,10 @@ struct session {
 	struct dest_host	*dest;		/* forward to destination */
 	int			 dest_state;	/* 0 not looked up, 1 found, -1 */
 	long long		 tries;		/* connects left */
+	/* What the rules chose for this request, and for its connection. */
+	int			 want_fwd, pick_fwd;	/* forward index, -1 */
+	bool			 hashed, pick_hashed;
+	uint64_t		 hashv, pick_hashv;	/* hash actions' */
 	int64_t			 deadline;	/* monotonic ms */
 	int64_t			 started;
 	struct half		 up;		/* client to host */
@@ -105,6 +111,7 @@ struct worker {
 	struct logsink		 log;
 	struct tls_keyproc_client keys;
 	time_t			 now;
+	struct dns_state	*dns;		/* NULL: no dns relay */
 };
 
 /* worker.c */
@@ -141,6 +148,13 @@ void	health_event(struct worker *);
 void	relay_log_session(struct worker *, const struct session *);
 void	relay_log(struct worker *, bool error, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/* dns.c: dns protocol relays, over UDP. */
+void	dns_init(struct worker *);
+void	dns_query(struct worker *, struct rlistener *);
+void	dns_answer(struct worker *, uint32_t family);
+void	dns_expire(struct worker *);
+uint32_t dns_pending(const struct worker *);
 
 /* http.c */
 void	http_start(struct worker *, struct session *);

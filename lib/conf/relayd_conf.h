@@ -35,6 +35,8 @@ enum {
 	RD_BACKLOG_MAX = 512,
 	RD_HEADERLEN_DEFAULT = 8192,
 	RD_HEADERLEN_MAX = 131072,
+	RD_KEYS_MAX = 10000,		/* keys of a rule's file */
+	RD_KEY_LEN_MAX = 1024,		/* bytes of one of them */
 	RD_RELAY_MAXHOSTS = 32,		/* hosts a relay balances per table */
 	RD_PRIORITY_MAX = 63,		/* RTP_MAX */
 	RD_RTABLE_MAX = 255,		/* RT_TABLEID_MAX */
@@ -239,6 +241,8 @@ struct rd_rule {
 	int			 nkv;
 	char			*file;		/* keys loaded from a file */
 	enum rd_key_type	 file_type;
+	char			**keys;		/* the file's, read at parse */
+	size_t			 nkeys;
 	char			*forward_table;
 	int			 tag_state, label_state;
 	char			*tag, *tagged, *label;

@@ -48,6 +48,9 @@ void	 rd_protocol(struct rd_parser *, enum rd_proto_type);
 bool	 rd_rule_start(struct rd_parser *);
 void	 rd_rule(struct rd_parser *, struct rd_protocol *);
 
+/* relayd_conf_keys.c: the keys of a rule's file, read now */
+bool	 rd_rule_keys_load(struct rd_parser *, struct rd_rule *);
+
 /* relayd_conf_check.c: checks over the whole file, and instances */
 bool	 rd_check_all(struct rd_parser *);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf/relayd_conf_int.h"
+#include "conf/tls_params.h"
 
 /* Relays */
 
@@ -336,6 +337,19 @@ tls_ca(struct rd_parser *p, struct rd_protocol *pr)
 	}
 }
 
+/* Checked now against what BearSSL has, as httpd.conf's are. */
+static void
+tls_ciphers(struct rd_parser *p, struct rd_protocol *pr)
+{
+	struct tls_params tp;
+	char err[512];
+
+	if ((pr->ciphers = conf_string(p->c, "a cipher list")) == NULL)
+		return;
+	if (!tls_params_ciphers(&tp, pr->ciphers, err, sizeof(err)))
+		conf_error(p->c, "tls ciphers: %s", err);
+}
+
 static void
 tls_edh(struct rd_parser *p, struct rd_protocol *pr)
 {
@@ -416,7 +430,7 @@ tls_flag(struct rd_parser *p, struct rd_protocol *pr)
 	} else if (no)
 		tls_version_flag(p, pr, true);
 	else if (conf_accept(p->c, "ciphers"))
-		pr->ciphers = conf_string(p->c, "a cipher list");
+		tls_ciphers(p, pr);
 	else if (conf_accept(p->c, "ecdhe")) {
 		if ((pr->ecdhe = conf_string(p->c, "a curve list")) != NULL &&
 		    !valid_curves(pr->ecdhe))

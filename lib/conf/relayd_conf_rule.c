@@ -155,7 +155,8 @@ rule_file(struct rd_parser *p, struct rd_rule *r)
 		return;
 	}
 	r->file_type = r->kv_order[r->nkv - 1];
-	if ((r->file = conf_string(p->c, "a file name")) == NULL)
+	if ((r->file = conf_string(p->c, "a file name")) == NULL ||
+	    !rd_rule_keys_load(p, r))
 		return;
 	if (conf_accept(p->c, "value"))
 		r->kv[r->file_type].value = conf_string(p->c, "a value");

@@ -72,6 +72,39 @@ is_keyword(const char *text, const char *const *words)
 	return false;
 }
 
+/*
+ * An OpenSSL class of strong suites ("HIGH", "ECDHE+AESGCM"): every word
+ * joined by '+' names something all of BearSSL's AEAD suites are.  Words
+ * starting with '!', '-' or '+' remove or reorder, and BearSSL has none
+ * of the weak suites they would remove: they add nothing.
+ */
+static bool
+is_class(const char *s, size_t len)
+{
+	static const char *const words[] = { "HIGH", "DEFAULT", "ECDHE",
+	    "EECDH", "kEECDH", "kECDHE", "AEAD", "aRSA", "aECDSA", "SHA256",
+	    "SHA384", "TLSv1.2", "AESGCM", "CHACHA20", "AES128", "AES256",
+	    NULL };
+	const char *const *w;
+	size_t n;
+
+	while (len > 0) {
+		n = strcspn(s, "+");
+		if (n > len)
+			n = len;
+		for (w = words; *w != NULL; w++)
+			if (strlen(*w) == n && strncasecmp(*w, s, n) == 0)
+				break;
+		if (*w == NULL)
+			return false;
+		if (n == len)
+			return true;
+		s += n + 1;
+		len -= n + 1;
+	}
+	return false;
+}
+
 bool
 tls_params_ciphers(struct tls_params *tp, const char *text, char *err,
     size_t errlen)
@@ -92,6 +125,11 @@ tls_params_ciphers(struct tls_params *tp, const char *text, char *err,
 	}
 	for (s = text; ; s += len + 1) {
 		len = strcspn(s, ":");
+		if (is_class(s, len)) {
+			for (i = 0; i < NSUITES; i++)
+				if (suites[i].aead)
+					add_suite(tp, suites[i].id);
+		}
 		for (i = 0; i < NSUITES; i++)
 			if (strlen(suites[i].name) == len &&
 			    strncasecmp(suites[i].name, s, len) == 0)
@@ -193,6 +231,7 @@ bool
 tls_params_set(struct tls_params *p, const char *ciphers, const char *curves,
     unsigned protocol_bits, char *err, size_t errlen)
 {
+	p->client_order = false;
 	return tls_params_ciphers(p, ciphers, err, errlen) &&
 	    tls_params_curves(p, curves, err, errlen) &&
 	    tls_params_versions(p, protocol_bits, err, errlen);

@@ -32,6 +32,7 @@ struct tls_params {
 	size_t		nsuites;
 	unsigned	version_min, version_max;	/* BR_TLS10 .. BR_TLS12 */
 	uint32_t	curves;		/* 1 << BR_EC_* for each curve */
+	bool		client_order;	/* the client's suite order wins */
 };
 
 /*
@@ -39,7 +40,10 @@ struct tls_params {
  * "HIGH:!aNULL" give ECDHE with AES-GCM and ChaCha20-Poly1305;
  * "compat", "legacy", "all" and "insecure" add ECDHE with AES-CBC;
  * anything else is a ':'-separated list of OpenSSL suite names, of which
- * those BearSSL lacks are skipped and at least one must remain.
+ * those BearSSL lacks are skipped and at least one must remain; there,
+ * OpenSSL's words for strong suites ("HIGH", "DEFAULT", "ECDHE",
+ * "EECDH+AESGCM"-style joins of them) stand for the AEAD suites, and
+ * exclusions ("!aNULL", "-RC4") for nothing: BearSSL has none of those.
  */
 bool	tls_params_ciphers(struct tls_params *, const char *text,
 	    char *err, size_t errlen);

@@ -164,23 +164,23 @@ apply(int fd, int family, const struct sockopts *so, char *err,
 	return true;
 }
 
-int
-listener_open(const struct sockaddr_storage *ss, socklen_t len,
+static int
+open_bound(int type, const struct sockaddr_storage *ss, socklen_t len,
     const struct sockopts *so, char *err, size_t errlen)
 {
 	char host[SOCKADDR_TEXT_MAX];
 	uint16_t port;
 	int fd, e;
 
-	if ((fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(ss->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
 		(void)snprintf(err, errlen, "socket");
 		return -1;
 	}
 	if (!apply(fd, ss->ss_family, so, err, errlen))
 		goto fail;
 	if (bind(fd, (const struct sockaddr *)ss, len) == -1 ||
-	    listen(fd, (int)so->backlog) == -1) {
+	    (type == SOCK_STREAM && listen(fd, (int)so->backlog) == -1)) {
 		sockaddr_text(ss, host, sizeof(host), &port);
 		(void)snprintf(err, errlen, "bind %s port %u", host,
 		    (unsigned)port);
@@ -192,6 +192,20 @@ fail:
 	(void)close(fd);
 	errno = e;
 	return -1;
+}
+
+int
+listener_open(const struct sockaddr_storage *ss, socklen_t len,
+    const struct sockopts *so, char *err, size_t errlen)
+{
+	return open_bound(SOCK_STREAM, ss, len, so, err, errlen);
+}
+
+int
+listener_open_udp(const struct sockaddr_storage *ss, socklen_t len,
+    const struct sockopts *so, char *err, size_t errlen)
+{
+	return open_bound(SOCK_DGRAM, ss, len, so, err, errlen);
 }
 
 int

@@ -42,6 +42,9 @@ bool	listener_resolve(const struct addr *a, uint16_t port,
  */
 int	listener_open(const struct sockaddr_storage *ss, socklen_t len,
 	    const struct sockopts *so, char *err, size_t errlen);
+/* The same for a UDP socket, bound and not listening. */
+int	listener_open_udp(const struct sockaddr_storage *ss, socklen_t len,
+	    const struct sockopts *so, char *err, size_t errlen);
 
 /*
  * The next connection waiting on listening socket lfd, non-blocking and

@@ -365,8 +365,9 @@ tls_conn_init(struct tls_conn *t, const struct tls_server *srv)
 	br_ssl_engine_set_suites(eng, srv->params.suites,
 	    srv->params.nsuites);
 	tls_impl_engine(eng, &srv->impl);
-	br_ssl_engine_add_flags(eng, BR_OPT_ENFORCE_SERVER_PREFERENCES |
-	    BR_OPT_NO_RENEGOTIATION);
+	/* Renegotiation is never offered: relayd's default, and safer. */
+	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION |
+	    (srv->params.client_order ? 0 : BR_OPT_ENFORCE_SERVER_PREFERENCES));
 	t->policy = &policy_vtable;
 	t->sc.policy_vtable = &t->policy;
 	if (srv->cache != NULL) {

@@ -23,6 +23,7 @@ load_params(struct tls_site *site, const struct tls_site_params *p,
 		(void)snprintf(err, errlen, "tls: %s", why);
 		return false;
 	}
+	site->srv.params.client_order = p->client_order;
 	tls_server_prepare(&site->srv);
 	if (site->srv.impl.ec.supported_curves == 0) {
 		(void)snprintf(err, errlen, "tls ecdhe %s: no curve BearSSL "

@@ -34,6 +34,7 @@ struct tls_site_params {
 	const char	*ciphers, *ecdhe;	/* libtls words */
 	unsigned	 protocols;		/* TLS_PROTO_* bits */
 	long long	 lifetime;		/* of a cached session, s */
+	bool		 client_order;		/* no cipher-server-preference */
 };
 
 struct tls_site {

@@ -168,6 +168,13 @@ test_params(void)
 	    "a list: the suites BearSSL has, in order");
 	ok(!tls_params_ciphers(&tp, "RC4-MD5", err, sizeof(err)),
 	    "a list of none BearSSL has is refused");
+	ok(tls_params_ciphers(&tp, "HIGH", err, sizeof(err)) &&
+	    tp.nsuites == 6, "OpenSSL's HIGH: the AEAD suites");
+	ok(tls_params_ciphers(&tp, "EECDH+AESGCM:EDH+AESGCM:!MD5", err,
+	    sizeof(err)) && tp.nsuites == 6,
+	    "a join of strong words: the AEAD suites; EDH and exclusions add none");
+	ok(!tls_params_ciphers(&tp, "!aNULL:-RC4", err, sizeof(err)),
+	    "exclusions alone leave no suite");
 	ok(tls_params_curves(&tp, "default", err, sizeof(err)) &&
 	    tp.curves == (1u << BR_EC_curve25519 | 1u << BR_EC_secp256r1 |
 	    1u << BR_EC_secp384r1), "default curves: X25519, P-256, P-384");
