@@ -19,6 +19,9 @@ ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 # htpasswd files (bcrypt, sha512crypt) without writing our own; skalibs:
 # the key process's messages (tls_keyproc).
 LIBS	 = -lbearssl -lcrypt -lseccomp -lskarnet
+# libnftables: redirectd alone builds and changes its nftables table
+# through it (one transaction per change), so it alone links it.
+bin/redirectd: LIBS += -lnftables
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)

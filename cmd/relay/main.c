@@ -26,6 +26,7 @@
 #include "net/logsink.h"
 #include "net/prefork.h"
 #include "net/signals.h"
+#include "net/statwatch.h"
 #include "relay.h"
 
 enum { STOP_GRACE_SECONDS = RELAY_DRAIN_SECONDS + 5 };
@@ -180,31 +181,6 @@ handle_signals(struct parent *p)
 	}
 }
 
-/*
- * The workers chroot into the state directory and read checkd's files
- * there.  It is made (root's, 0755) if checkd has not made it yet; one
- * that is not a directory of root's is refused: the workers would trust
- * what is in it.
- */
-static void
-check_statedir(const char *dir)
-{
-	struct stat sb;
-	int fd;
-
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		die_sys(DIE_SYS, "state directory %s", dir);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		die_sys(DIE_CONFIG, "state directory %s", dir);
-	if (fstat(fd, &sb) == -1)
-		die_sys(DIE_SYS, "state directory %s", dir);
-	if (sb.st_uid != 0 || (sb.st_mode & 022) != 0)
-		die(DIE_CONFIG, "state directory %s: must belong to root and "
-		    "be writable by root only", dir);
-	(void)close(fd);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -217,7 +193,7 @@ main(int argc, char **argv)
 	g->st.arena = NULL;	/* the first configuration lives forever */
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(p.opt.user, default_users, &g->st.user);
-	check_statedir(p.opt.statedir);
+	statwatch_statedir(p.opt.statedir);
 	p.syslog_fd = p.opt.debug ? -1 : logsink_syslog_open("/dev/log");
 	if (!build(&p, g, NULL))
 		die(DIE_CONFIG, "%s", g->st.error);

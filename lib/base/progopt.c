@@ -7,11 +7,24 @@
 #include "base/die.h"
 #include "base/progopt.h"
 
+enum { PROGOPT_FLAGS_MAX = 8 };
+
+/* The flags of the usage line in alphabetical order, as man pages list them. */
 _Noreturn static void
-usage(bool statedir, bool user)
+usage(bool statedir, bool user, const char *flags)
 {
-	fprintf(stderr, "usage: %s [-dnv] [-D macro=value] [-f file] [-r fd]%s%s"
-	    "\n", progname, statedir ? " [-s dir]" : "", user ? " [-u user]" : "");
+	char all[PROGOPT_FLAGS_MAX + 4];
+	size_t n = 0;
+	int c;
+
+	for (c = 'a'; c <= 'z'; c++)
+		if ((c == 'd' || c == 'n' || c == 'v' || strchr(flags, c) !=
+		    NULL) && n < sizeof(all) - 1)
+			all[n++] = (char)c;
+	all[n] = '\0';
+	fprintf(stderr, "usage: %s [-%s] [-D macro=value] [-f file] [-r fd]"
+	    "%s%s\n", progname, all, statedir ? " [-s dir]" : "",
+	    user ? " [-u user]" : "");
 	exit(DIE_USAGE);
 }
 
@@ -30,9 +43,33 @@ void
 progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
     const char *defstatedir, bool with_user)
 {
-	const char *opts = defstatedir != NULL ? (with_user ? "D:df:nr:s:u:v" :
-	    "D:df:nr:s:v") : (with_user ? "D:df:nr:u:v" : "D:df:nr:v");
+	progopt_parse_flags(o, argc, argv, deffile, defstatedir, with_user, "");
+}
+
+/* A program's own flag: its bit, or false if ch is none of them. */
+static bool
+own_flag(struct progopt *o, const char *flags, int ch)
+{
+	const char *f = strchr(flags, ch);
+
+	if (ch == ':' || f == NULL)
+		return false;
+	o->flags |= 1u << (f - flags);
+	return true;
+}
+
+void
+progopt_parse_flags(struct progopt *o, int argc, char **argv,
+    const char *deffile, const char *defstatedir, bool with_user,
+    const char *flags)
+{
+	char opts[32];
 	int ch;
+
+	if (strlen(flags) > PROGOPT_FLAGS_MAX)
+		die(DIE_SYS, "progopt: more than %d flags", PROGOPT_FLAGS_MAX);
+	(void)snprintf(opts, sizeof(opts), "D:df:nr:v%s%s%s", flags,
+	    defstatedir != NULL ? "s:" : "", with_user ? "u:" : "");
 
 	memset(o, 0, sizeof(*o));
 	o->conffile = deffile;
@@ -71,11 +108,12 @@ progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
 			o->verbose++;
 			break;
 		default:
-			usage(defstatedir != NULL, with_user);
+			if (!own_flag(o, flags, ch))
+				usage(defstatedir != NULL, with_user, flags);
 		}
 	}
 	if (optind != argc)
-		usage(defstatedir != NULL, with_user);
+		usage(defstatedir != NULL, with_user, flags);
 }
 
 void

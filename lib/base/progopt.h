@@ -22,6 +22,7 @@ struct progopt {
 	int		 readyfd;	/* -r: s6 readiness descriptor, or -1 */
 	const char	*defines[PROGOPT_DEFINES_MAX];
 	size_t		 ndefines;
+	unsigned	 flags;		/* progopt_parse_flags: bit i, flags[i] */
 };
 
 /*
@@ -31,6 +32,14 @@ struct progopt {
  */
 void	progopt_parse(struct progopt *, int, char **, const char *deffile,
 	    const char *defstatedir, bool with_user);
+/*
+ * The same, for a program with boolean flags of its own: `flags` lists
+ * their letters (at most 8, none of the shared ones), and each one given
+ * sets bit i of o->flags, i its position in the string.
+ */
+void	progopt_parse_flags(struct progopt *, int, char **,
+	    const char *deffile, const char *defstatedir, bool with_user,
+	    const char *flags);
 
 /*
  * s6's readiness protocol: one newline on *fd, then close it and set it

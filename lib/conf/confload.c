@@ -56,18 +56,27 @@ conf_load_buffer(struct arena *a, const struct grammar *g, const char *name,
  * -n print "configuration OK" (or the normalized dump for -nn) and exit.
  * Exits 1 with the message on error; returns the configuration otherwise.
  */
-static void *
-conf_load_or_exit(struct arena *a, const struct grammar *g, const char *path,
-    const char *const *defines, size_t ndefines, int check)
+void *
+conf_program_load(const struct progopt *opt, const struct grammar *g)
 {
 	const char *error = NULL;
 	void *cfg;
 
-	cfg = conf_load(a, g, path, defines, ndefines, stderr, &error);
+	cfg = conf_load(arena_new(), g, opt->conffile, opt->defines,
+	    opt->ndefines, stderr, &error);
 	if (cfg == NULL) {
 		fprintf(stderr, "%s\n", error);
 		exit(DIE_CONFIG);
 	}
+	return cfg;
+}
+
+static void *
+conf_load_or_exit(const struct progopt *opt, const struct grammar *g)
+{
+	void *cfg = conf_program_load(opt, g);
+	int check = opt->check;
+
 	if (check == 0)
 		return cfg;
 	if (check > 1)
@@ -86,6 +95,5 @@ conf_program_start(struct progopt *opt, int argc, char **argv,
 {
 	progname = name;
 	progopt_parse(opt, argc, argv, deffile, defstatedir, with_user);
-	return conf_load_or_exit(arena_new(), g, opt->conffile, opt->defines,
-	    opt->ndefines, opt->check);
+	return conf_load_or_exit(opt, g);
 }

@@ -40,6 +40,13 @@ void	*conf_load_buffer(struct arena *, const struct grammar *,
 struct progopt;
 
 /*
+ * Load opt's configuration file with its -D definitions, or print the
+ * error and exit 1.  For a program that does more with -n than print
+ * "configuration OK" (redirectd prints its ruleset too).
+ */
+void	*conf_program_load(const struct progopt *opt, const struct grammar *g);
+
+/*
  * The start of main() for a program that reads a configuration file:
  * sets progname, parses the command line (progopt.h) into *opt, loads
  * the file with grammar g (exiting for -n and on error, as

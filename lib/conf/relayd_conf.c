@@ -379,6 +379,7 @@ redirect_listen(struct rd_parser *p, struct rd_redirect *r)
 	const struct conf_token *t;
 	struct protoent *pe;
 
+	l->line = conf_peek(p->c)->line;
 	if (!conf_expect(p->c, "on") ||
 	    !rd_address(p, false, &l->addr, &l->name))
 		return;

@@ -150,6 +150,7 @@ struct rd_listen {
 	uint16_t		 port, port_max;/* port_max 0: a single port */
 	char			*ifname;	/* redirect: interface, or NULL */
 	bool			 tls;		/* relay: TLS server */
+	int			 line;
 };
 
 struct rd_redirect {

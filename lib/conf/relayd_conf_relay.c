@@ -17,6 +17,7 @@ relay_listen(struct rd_parser *p, struct rd_relay *r)
 	struct rd_listen *l = arena_alloc(p->a, sizeof(*l)), **pp;
 	uint16_t unused;
 
+	l->line = conf_peek(p->c)->line;
 	if (!conf_expect(p->c, "on") ||
 	    !rd_address(p, false, &l->addr, &l->name) ||
 	    !conf_expect(p->c, "port") || !rd_port(p, false, &l->port, &unused))

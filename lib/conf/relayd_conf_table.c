@@ -193,6 +193,14 @@ parse_mode(struct rd_parser *p, enum rd_context ctx, struct rd_table_opts *o)
 	if (ctx == RD_IN_REDIRECT && (o->mode == RD_MODE_LOADBALANCE ||
 	    o->mode == RD_MODE_HASH))
 		conf_error(p->c, "mode not supported for redirections");
+	/*
+	 * pf counts the states of each host of a table; nftables keeps no
+	 * such count to choose by, so redirectd could only pretend.
+	 */
+	else if (ctx == RD_IN_REDIRECT && o->mode == RD_MODE_LEAST_STATES)
+		conf_error(p->c, "mode least-states not supported for "
+		    "redirections on Linux: nftables keeps no count of states "
+		    "per host to choose by");
 	else if (ctx != RD_IN_REDIRECT && o->mode == RD_MODE_LEAST_STATES)
 		conf_error(p->c, "mode not supported for relays");
 }

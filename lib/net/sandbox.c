@@ -320,6 +320,14 @@ sandbox_relay(const struct sandbox_sockets *s, int abi)
 	    s);
 }
 
+void
+sandbox_landlock_readonly(void)
+{
+	const struct sandbox_sockets none = { false, NULL, 0, false, false };
+
+	landlock_readonly("/", &none, -1, landlock_abi(SANDBOX_ABI_KERNEL));
+}
+
 /* relay's key process: answers on its sockets, nothing else. */
 static const int keyproc_syscalls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),

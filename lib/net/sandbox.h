@@ -90,4 +90,22 @@ bool	sandbox_fcgi_program(void);
  */
 void	sandbox_checkd(void);
 
+/*
+ * Landlock only: the whole file system read-only (reads of files and
+ * directories), nothing written, made or removed, and no TCP bind or
+ * connect.  A kernel without Landlock is reported once.
+ */
+void	sandbox_landlock_readonly(void);
+
+/*
+ * redirectd (lib/sandbox_redirectd.c): one process with CAP_NET_ADMIN
+ * alone, the file system read-only under Landlock (its configuration
+ * on SIGHUP, checkd's status files).  It follows the status files with
+ * inotify and talks to the kernel over netlink sockets only
+ * (NETLINK_NETFILTER for nf_tables, NETLINK_ROUTE for interface names);
+ * any other socket fails with EACCES (a host name's lookup on reload
+ * fails rather than kill the process).  No exec, no fork.
+ */
+void	sandbox_redirectd(void);
+
 #endif

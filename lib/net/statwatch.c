@@ -1,4 +1,5 @@
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/die.h"
 #include "net/statusfile.h"
 #include "net/statwatch.h"
 
@@ -155,4 +157,23 @@ statwatch_close(struct statwatch *sw)
 		(void)close(sw->dirfd);
 	sw->fd = sw->dirfd = -1;
 	sw->wd_dir = sw->wd_tables = -1;
+}
+
+void
+statwatch_statedir(const char *dir)
+{
+	struct stat sb;
+	int fd;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		die_sys(DIE_SYS, "state directory %s", dir);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		die_sys(DIE_CONFIG, "state directory %s", dir);
+	if (fstat(fd, &sb) == -1)
+		die_sys(DIE_SYS, "state directory %s", dir);
+	if (sb.st_uid != 0 || (sb.st_mode & 022) != 0)
+		die(DIE_CONFIG, "state directory %s: must belong to root and "
+		    "be writable by root only", dir);
+	(void)close(fd);
 }

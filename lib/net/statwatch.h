@@ -59,4 +59,12 @@ long	statwatch_load(const struct statwatch *, const char *name, char *buf,
 
 void	statwatch_close(struct statwatch *);
 
+/*
+ * For a privileged reader that chroots into the state directory (relay's
+ * workers, redirectd): make it (root's, 0755) if checkd has not made it
+ * yet, and die if it is not a directory of root's that only root can
+ * write -- the reader would trust what is in it.
+ */
+void	statwatch_statedir(const char *dir);
+
 #endif
