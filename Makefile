@@ -19,6 +19,10 @@ ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 # htpasswd files (bcrypt, sha512crypt) without writing our own; skalibs:
 # the key process's messages (tls_keyproc).
 LIBS	 = -lbearssl -lcrypt -lseccomp -lskarnet
+# libmnl: routerd's rtnetlink messages (routes with their nested next
+# hops, dumps, extended acks) built and walked with bounds checks rather
+# than by hand; already on the machine as a dependency of libnftables.
+bin/routerd: LIBS += -lmnl
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)

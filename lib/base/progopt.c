@@ -8,10 +8,11 @@
 #include "base/progopt.h"
 
 _Noreturn static void
-usage(bool statedir, bool user)
+usage(bool statedir, bool user, const char *extra)
 {
-	fprintf(stderr, "usage: %s [-dnv] [-D macro=value] [-f file] [-r fd]%s%s"
-	    "\n", progname, statedir ? " [-s dir]" : "", user ? " [-u user]" : "");
+	fprintf(stderr, "usage: %s [-dn%sv] [-D macro=value] [-f file] "
+	    "[-r fd]%s%s\n", progname, extra, statedir ? " [-s dir]" : "",
+	    user ? " [-u user]" : "");
 	exit(DIE_USAGE);
 }
 
@@ -30,9 +31,23 @@ void
 progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
     const char *defstatedir, bool with_user)
 {
-	const char *opts = defstatedir != NULL ? (with_user ? "D:df:nr:s:u:v" :
-	    "D:df:nr:s:v") : (with_user ? "D:df:nr:u:v" : "D:df:nr:v");
+	progopt_parse_extra(o, argc, argv, deffile, defstatedir, with_user, "",
+	    NULL);
+}
+
+void
+progopt_parse_extra(struct progopt *o, int argc, char **argv,
+    const char *deffile, const char *defstatedir, bool with_user,
+    const char *extra, int *counts)
+{
+	char opts[64];
+	const char *e;
 	int ch;
+
+	if (strlen(extra) > 16 || strpbrk(extra, "Ddfnrsuv:") != NULL)
+		die(DIE_SYS, "progopt: bad extra flags '%s'", extra);
+	(void)snprintf(opts, sizeof(opts), "D:df:nr:%s%s%sv", extra,
+	    defstatedir != NULL ? "s:" : "", with_user ? "u:" : "");
 
 	memset(o, 0, sizeof(*o));
 	o->conffile = deffile;
@@ -71,11 +86,17 @@ progopt_parse(struct progopt *o, int argc, char **argv, const char *deffile,
 			o->verbose++;
 			break;
 		default:
-			usage(defstatedir != NULL, with_user);
+			/* One of the program's own flags, or a wrong one. */
+			if (ch != '?' && ch != ':' &&
+			    (e = strchr(extra, ch)) != NULL) {
+				counts[e - extra]++;
+				break;
+			}
+			usage(defstatedir != NULL, with_user, extra);
 		}
 	}
 	if (optind != argc)
-		usage(defstatedir != NULL, with_user);
+		usage(defstatedir != NULL, with_user, extra);
 }
 
 void

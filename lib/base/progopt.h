@@ -33,6 +33,16 @@ void	progopt_parse(struct progopt *, int, char **, const char *deffile,
 	    const char *defstatedir, bool with_user);
 
 /*
+ * The same, with flags of the program's own: each letter of extra is a
+ * flag without an argument (none of the shared ones), and counts[i]
+ * counts how often extra[i] was given; counts has strlen(extra) zeroed
+ * entries.
+ */
+void	progopt_parse_extra(struct progopt *, int, char **,
+	    const char *deffile, const char *defstatedir, bool with_user,
+	    const char *extra, int *counts);
+
+/*
  * s6's readiness protocol: one newline on *fd, then close it and set it
  * to -1.  Nothing if *fd is -1.
  */
