@@ -108,6 +108,15 @@ error_cb(const struct nlmsghdr *h, void *arg)
 	return MNL_CB_ERROR;
 }
 
+/* The end of a dump. */
+static int
+done_cb(const struct nlmsghdr *h, void *arg)
+{
+	(void)h;
+	(void)arg;
+	return MNL_CB_STOP;
+}
+
 /* The reason in err; errno stays the kernel's for the caller. */
 static bool
 fail_nl(struct nl *nl, char *err, size_t errlen)
@@ -127,8 +136,9 @@ fail_nl(struct nl *nl, char *err, size_t errlen)
 static bool
 transact(struct nl *nl, struct nlmsghdr *h, mnl_cb_t cb, void *arg)
 {
+	/* Given a table, libmnl leaves every control type to it. */
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = error_cb
+		[NLMSG_ERROR] = error_cb, [NLMSG_DONE] = done_cb
 	};
 	ssize_t n;
 	int ret;
