@@ -63,6 +63,9 @@ net_up() {
 		in_ns "$_g" ip link set "${N}gd$_k" up
 		in_ns "$_g" ip route add 10.99.0.1/32 via "10.62.$_k.2"
 		in_ns "$_g" ip -6 route add fd99::1/128 via "fd62:$_k::2"
+		# A link taken down keeps its IPv6 address, as IPv4 does.
+		in_ns "$_g" sysctl -qw \
+		    "net.ipv6.conf.${N}gh$_k.keep_addr_on_down=1"
 		in_ns "$_g" sysctl -qw net.ipv4.ip_forward=1
 		in_ns "$_g" sysctl -qw net.ipv6.conf.all.forwarding=1
 		in_ns "$DST" ip addr add "10.62.$_k.2/24" dev "${N}d$_k"
