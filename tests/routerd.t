@@ -199,6 +199,20 @@ wait_hops 100 10.99.0.0/24 "10.61.1.2 10.61.2.2 10.61.3.2" 10
 ok $? "restored, gateway $k is back in the route"
 wait_hops main fd99::/64 "fd61:1::2 fd61:2::2 fd61:3::2" 10
 ok $? "and in the IPv6 route"
+# The gateway of the IPv6 connection goes down in turn.
+k6=${src6#fd61:}
+k6=${k6%%::1}
+rest6=$(for j in 1 2 3; do [ "$j" != "$k6" ] && printf 'fd61:%s::2 ' "$j"; done)
+rest6=${rest6% }
+gw_link "$k6" down
+wait_hops main fd99::/64 "$rest6" 10
+ok $? "gateway $k6 down: it leaves the IPv6 route ($rest6)"
+src6=$(talk fd99::1)
+like "$src6" '^fd61:[123]::1$' "IPv6 TCP still reaches the destination ($src6)"
+isnt "$src6" "fd61:$k6::1" "through another gateway"
+gw_link "$k6" up
+wait_hops main fd99::/64 "fd61:1::2 fd61:2::2 fd61:3::2" 10
+ok $? "restored, gateway $k6 is back in the IPv6 route"
 like "$(cat "$T/routerd.err")" "router up4: gateway 10\\.61\\.$k\\.2 is down" \
     "-v logs the gateway's change"
 like "$(cat "$T/routerd.err")" 'router up4: replaced 10\.99\.0\.0/24 table 100 proto 252 metric 0 nexthop' \
@@ -236,6 +250,7 @@ router "r" {
 	route 10.99.0.0/24
 	forward to <gw> check icmp
 	rtable 101
+	rtlabel 7
 }
 CONF
 put_status gw "10.61.1.2 1 up" "10.61.2.2 2 up" "10.70.0.1 3 up"
@@ -243,6 +258,8 @@ put_status gw "10.61.1.2 1 up" "10.61.2.2 2 up" "10.70.0.1 3 up"
 routerd_start "$T/two.conf" "$S2"
 is "$(hops 101 10.99.0.0/24)" "10.61.1.2 10.61.2.2" \
     "a gateway not on a connected network is left out of the route"
+like "$(in_ns "$H" ip route show table 101 10.99.0.0/24 | grep -c 'realm 7')" \
+    '^[12]$' "rtlabel 7 is the route's realm"
 like "$(cat "$T/routerd.err")" \
     'router r: gateway 10\.70\.0\.1 is not on a directly connected network; left out of the routes' \
     "and the log says why"
