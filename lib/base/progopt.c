@@ -7,11 +7,32 @@
 #include "base/die.h"
 #include "base/progopt.h"
 
+/* The flags without an argument, sorted as a SYNOPSIS lists them. */
+static void
+flag_letters(const char *extra, char *out, size_t size)
+{
+	size_t n, i, j;
+	char c;
+
+	n = (size_t)snprintf(out, size, "dnv%s", extra);
+	if (n >= size)
+		n = size - 1;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			c = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = c;
+		}
+}
+
 _Noreturn static void
 usage(bool statedir, bool user, const char *extra)
 {
-	fprintf(stderr, "usage: %s [-dn%sv] [-D macro=value] [-f file] "
-	    "[-r fd]%s%s\n", progname, extra, statedir ? " [-s dir]" : "",
+	char flags[32];
+
+	flag_letters(extra, flags, sizeof(flags));
+	fprintf(stderr, "usage: %s [-%s] [-D macro=value] [-f file] "
+	    "[-r fd]%s%s\n", progname, flags, statedir ? " [-s dir]" : "",
 	    user ? " [-u user]" : "");
 	exit(DIE_USAGE);
 }
