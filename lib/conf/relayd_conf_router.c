@@ -2,8 +2,9 @@
  * relayd_conf_router: "router name { ... }", relayd's routers, kept in
  * the kernel by routerd(8).  Besides relayd's own rules it refuses what
  * cannot become a Linux route, at the line that says it: a prefix with
- * host bits set (the kernel refuses it), a gateway that is a name or of
- * the other family (a next hop is an address), an rtable that is one of
+ * host bits set (the kernel refuses it), a gateway that is a name, of
+ * the other family or link-local (a next hop is an address, and no
+ * interface is named), an rtable that is one of
  * Linux's reserved tables, a route kept by two routers in one table, and
  * a gateway table that a redirection also uses (its hosts are servers
  * that receive the redirected traffic, not next hops).
@@ -50,6 +51,14 @@ check_gateways(struct rd_parser *p, const struct rd_router *rt)
 		if (h->addr.kind != ADDR_INET && h->addr.kind != ADDR_INET6) {
 			conf_error(p->c, "router %s: gateway %s is not a "
 			    "numeric address", rt->name, h->name);
+			return false;
+		}
+		/* fe80::/10 is only reachable through a named interface. */
+		if (h->addr.kind == ADDR_INET6 && h->addr.bytes[0] == 0xfe &&
+		    (h->addr.bytes[1] & 0xc0) == 0x80) {
+			conf_error(p->c, "router %s: gateway %s is link-local; "
+			    "a gateway needs a global address", rt->name,
+			    h->name);
 			return false;
 		}
 		if (rt->af != 0 && h->addr.kind != want) {
