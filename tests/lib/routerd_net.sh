@@ -1,6 +1,5 @@
 # routerd_net.sh: the network routerd's tests and bench build, in
-# namespaces named after $N (unique per run).  Source after tap.sh (or
-# with skip_all and bail_out defined).
+# namespaces named after $N (unique per run); set N, then source it.
 #
 #   $H      the host, where routerd (and checkd) run
 #   $G1-3   three gateways, each forwarding both families
