@@ -218,6 +218,8 @@ like "$(cat "$T/routerd.err")" "router up4: gateway 10\\.61\\.$k\\.2 is down" \
 like "$(cat "$T/routerd.err")" 'router up4: replaced 10\.99\.0\.0/24 table 100 proto 252 metric 0 nexthop' \
     "and the route's"
 
+is "$(grep -c "another program's route" "$T/routerd.err")" 1 \
+    "the route left alone is reported once, not at every change"
 routerd_stop
 is "$RD_STATUS" 0 "SIGTERM: routerd exits 0"
 is "$(in_ns "$H" ip route show table 100 proto 252)" "" \

@@ -111,16 +111,21 @@ install(struct routerd *st, const struct route *w)
 		return;
 	if (!nl_replace(st->nl, w, old == NULL, err, sizeof(err))) {
 		route_format(w, NULL, line, sizeof(line));
-		if (old == NULL && errno == EEXIST)
-			warnx_("router %s: %s: another program's route has "
-			    "this destination and metric; left alone",
-			    w->router, line);
-		else
+		/* Said once, not at every change of the gateways. */
+		if (old == NULL && errno == EEXIST) {
+			if (find(&st->refused, w) < 0 &&
+			    routeset_push(&st->refused, w))
+				warnx_("router %s: %s: another program's "
+				    "route has this destination and metric; "
+				    "left alone", w->router, line);
+		} else
 			warnx_("router %s: %s: kernel refused: %s; the route "
 			    "stays as it was", w->router, line, err);
 		return;
 	}
 	log_route(st, old == NULL ? "added" : "replaced", w);
+	if ((i = find(&st->refused, w)) >= 0)
+		st->refused.r[i] = st->refused.r[--st->refused.n];
 	if (old != NULL)
 		*old = *w;
 	else if (!routeset_push(&st->installed, w))
@@ -157,6 +162,10 @@ kernel_sync(struct routerd *st)
 	for (i = st->installed.n; i-- > 0;)
 		if (find(&st->wanted, &st->installed.r[i]) < 0)
 			(void)remove_one(st, i);
+	/* A refusal no longer wanted is forgotten: said again if it returns. */
+	for (i = st->refused.n; i-- > 0;)
+		if (find(&st->wanted, &st->refused.r[i]) < 0)
+			st->refused.r[i] = st->refused.r[--st->refused.n];
 }
 
 bool

@@ -92,6 +92,7 @@ struct routerd {
 	bool			 watching;
 	struct nl		*nl;
 	struct routeset		 wanted, installed;
+	struct routeset		 refused;	/* another's route: said once */
 	int			 verbose;
 	bool			 keep_down;	/* -p: keep a route with no gateway */
 	bool			 keep_exit;	/* -k: keep routes on exit */
