@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "net/sandbox.h"
+#include "sandboxed.h"
 #include "tap.h"
 
 static int nl = -1;	/* NETLINK_ROUTE, opened before the filter */
@@ -100,24 +101,10 @@ fork_child(void)
 	return syscall(SYS_fork) == -1;
 }
 
-/* fn's exit status in a child under the sandbox, or -signal. */
 static int
 sandboxed(int (*fn)(void))
 {
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		return -1000;
-	if (pid == 0) {
-		sandbox_routerd();
-		/* Not _exit: ASan's wrapper of it calls sigaltstack first. */
-		(void)syscall(SYS_exit_group, fn());
-	}
-	if (waitpid(pid, &status, 0) == -1)
-		return -1000;
-	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+	return sandboxed_run(sandbox_routerd, fn);
 }
 
 int
