@@ -22,6 +22,10 @@ LIBS	 = -lbearssl -lcrypt -lseccomp -lskarnet
 # libnftables: redirectd alone builds and changes its nftables table
 # through it (one transaction per change), so it alone links it.
 bin/redirectd: LIBS += -lnftables
+# libmnl: routerd's rtnetlink messages (routes with their nested next
+# hops, dumps, extended acks) built and walked with bounds checks rather
+# than by hand; already on the machine as a dependency of libnftables.
+bin/routerd: LIBS += -lmnl
 
 PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
 BINS	 = $(PROGS:%=bin/%)

@@ -6,7 +6,7 @@
 set -eu
 
 # build: compiler, libraries of DESIGN.md
-pkgs="gcc make libc6-dev libcrypt-dev libbearssl-dev skalibs-dev libseccomp-dev libnftables-dev"
+pkgs="gcc make libc6-dev libcrypt-dev libbearssl-dev skalibs-dev libseccomp-dev libnftables-dev libmnl-dev"
 # supervision, used by `make run` and the tests
 pkgs="$pkgs s6 execline"
 # tests: TAP harness, real clients and peers, analysers, fuzzer runtime

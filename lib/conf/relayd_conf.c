@@ -415,7 +415,8 @@ redirect_table(struct rd_parser *p, struct rd_redirect *r, bool route)
 	struct rd_table_use *u;
 
 	if (!conf_expect(p->c, "to") ||
-	    (u = rd_table_use(p, RD_IN_REDIRECT)) == NULL)
+	    (u = rd_table_use(p, RD_IN_REDIRECT)) == NULL ||
+	    !rd_router_table_free(p, u->table, r->name))
 		return;
 	u->route = route;
 	if (conf_accept(p->c, "interface"))
@@ -521,105 +522,6 @@ redirect(struct rd_parser *p)
 	*pp = r;
 }
 
-/* Routers */
-
-static void
-router_route(struct rd_parser *p, struct rd_router *rt)
-{
-	struct rd_route *r = arena_alloc(p->a, sizeof(*r)), **pp;
-	int af;
-
-	if (!rd_address(p, true, &r->prefix, NULL))
-		return;
-	if (r->prefix.kind != ADDR_INET && r->prefix.kind != ADDR_INET6) {
-		conf_error(p->c, "route needs a numeric address");
-		return;
-	}
-	af = r->prefix.kind == ADDR_INET ? 4 : 6;
-	if (r->prefix.prefixlen < 0)
-		r->prefix.prefixlen = af == 4 ? 32 : 128;
-	if (rt->af != 0 && rt->af != af) {
-		conf_error(p->c, "router %s address family mismatch",
-		    rt->name);
-		return;
-	}
-	rt->af = af;
-	for (pp = &rt->routes; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = r;
-}
-
-static void
-router_option(struct rd_parser *p, struct rd_router *rt, bool *rtable_set)
-{
-	struct rd_table_use *u;
-
-	if (conf_accept(p->c, "route"))
-		router_route(p, rt);
-	else if (conf_accept(p->c, "forward")) {
-		if (!conf_expect(p->c, "to") ||
-		    (u = rd_table_use(p, RD_IN_ROUTER)) == NULL)
-			return;
-		if (rt->gateways != NULL) {
-			conf_error(p->c, "router %s table already specified",
-			    rt->name);
-			return;
-		}
-		rt->gateways = u;
-	} else if (conf_accept(p->c, "rtable")) {
-		if (*rtable_set) {
-			conf_error(p->c, "router %s rtable already specified",
-			    rt->name);
-			return;
-		}
-		*rtable_set = true;
-		(void)conf_number(p->c, "rtable", 0, RD_RTABLE_MAX,
-		    &rt->rtable);
-	} else if (conf_accept(p->c, "rtlabel")) {
-		conf_warn(p->c, "rtlabel: Linux routes have no labels; "
-		    "ignored");
-		rt->rtlabel = rd_name(p, "route label", RD_NAME_MAX);
-	} else if (conf_accept(p->c, "disable"))
-		rt->disable = true;
-	else if (conf_accept(p->c, "include")) {
-		conf_include(p->c);
-		return;
-	} else {
-		conf_error(p->c, "unknown router option %s",
-		    conf_describe(p->c, conf_peek(p->c)));
-		return;
-	}
-	(void)conf_eol(p->c);
-}
-
-static void
-router(struct rd_parser *p)
-{
-	struct rd_router *rt = arena_alloc(p->a, sizeof(*rt)), **pp;
-	bool rtable_set = false;
-
-	rt->line = conf_peek(p->c)->line;
-	if ((rt->name = rd_name(p, "router name", RD_NAME_MAX)) == NULL)
-		return;
-	for (pp = &p->rc->routers; *pp != NULL; pp = &(*pp)->next)
-		if (strcmp((*pp)->name, rt->name) == 0) {
-			conf_error(p->c, "router %s defined twice", rt->name);
-			return;
-		}
-	p->tableport = 0;
-	if (!conf_block_open(p->c))
-		return;
-	while (conf_block_next(p->c))
-		router_option(p, rt, &rtable_set);
-	if (conf_failed(p->c))
-		return;
-	if (rt->routes == NULL)
-		conf_error(p->c, "router %s without routes", rt->name);
-	else if (rt->gateways == NULL)
-		conf_error(p->c, "router %s has no forward to", rt->name);
-	*pp = rt;
-}
-
 /* The top level */
 
 static void
@@ -657,7 +559,7 @@ statement(struct rd_parser *p)
 	else if (conf_accept(p->c, "relay"))
 		rd_relay(p);
 	else if (conf_accept(p->c, "router"))
-		router(p);
+		rd_router(p);
 	else if (conf_is(p->c, "protocol") || conf_is(p->c, "tcp") ||
 	    conf_is(p->c, "http") || (conf_is(p->c, "dns") &&
 	    conf_peek2(p->c)->kind == CT_WORD &&

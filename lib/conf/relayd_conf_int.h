@@ -44,6 +44,12 @@ bool	 rd_table_use_into(struct rd_parser *, enum rd_context,
 void	 rd_relay(struct rd_parser *);
 void	 rd_protocol(struct rd_parser *, enum rd_proto_type);
 
+/* relayd_conf_router.c */
+void	 rd_router(struct rd_parser *);
+/* False, with an error, if a router already uses t (redirection r). */
+bool	 rd_router_table_free(struct rd_parser *, const struct rd_table *t,
+	    const char *redirect);
+
 /* relayd_conf_rule.c: one filter rule, the action word not yet taken */
 bool	 rd_rule_start(struct rd_parser *);
 void	 rd_rule(struct rd_parser *, struct rd_protocol *);

@@ -328,6 +328,39 @@ sandbox_landlock_readonly(void)
 	landlock_readonly("/", &none, -1, landlock_abi(SANDBOX_ABI_KERNEL));
 }
 
+/*
+ * routerd after its drop to CAP_NET_ADMIN: netlink requests on the
+ * socket it opened as root (sendto, recvmsg), inotify on the state
+ * directory, and reading files -- status files, and the configuration
+ * and rt_realms again on SIGHUP.  No new socket, no TCP (Landlock), the
+ * whole file system read-only: routerd writes nothing but routes.
+ */
+static const int routerd_syscalls[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(close),
+	SCMP_SYS(openat), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
+	SCMP_SYS(statx), SCMP_SYS(lseek), SCMP_SYS(getdents64),
+	SCMP_SYS(fcntl), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(sendto),
+	SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(inotify_add_watch),
+	SCMP_SYS(inotify_rm_watch), SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(brk),
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getrandom),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group)
+};
+
+void
+sandbox_routerd(void)
+{
+	const struct sandbox_sockets none = { false, NULL, 0, false, false };
+
+	sandbox_landlock_readonly();
+	seccomp_allow(routerd_syscalls,
+	    sizeof(routerd_syscalls) / sizeof(routerd_syscalls[0]), NULL, 0,
+	    &none);
+}
+
 /* relay's key process: answers on its sockets, nothing else. */
 static const int keyproc_syscalls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),

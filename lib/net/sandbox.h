@@ -79,6 +79,13 @@ void	sandbox_fcgi_bridge(void);
 bool	sandbox_fcgi_program(void);
 
 /*
+ * routerd, one process keeping only CAP_NET_ADMIN: the whole file
+ * system read-only (Landlock), and in seccomp the calls of rtnetlink
+ * requests on its open socket, inotify and file reads; no new socket.
+ */
+void	sandbox_routerd(void);
+
+/*
  * checkd's checker (lib/sandbox_checkd.c): chrooted in its state
  * directory, it opens, writes and renames status files there, creates
  * TCP sockets (IPv4 and IPv6 only) and connects anywhere, and uses the

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "net/sandbox.h"
+#include "sandboxed.h"
 #include "tap.h"
 
 static int raw = -1;	/* a raw ICMP socket as checkd's, or TCP */
@@ -92,24 +93,10 @@ send_msg(void)
 	return sendmsg(raw, &m, 0) == -1;
 }
 
-/* fn's exit status in a child under the filter, or -signal. */
 static int
 filtered(int (*fn)(void))
 {
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		return -1000;
-	if (pid == 0) {
-		sandbox_checkd();
-		/* Not _exit: ASan's wrapper of it calls sigaltstack first. */
-		(void)syscall(SYS_exit_group, fn());
-	}
-	if (waitpid(pid, &status, 0) == -1)
-		return -1000;
-	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+	return sandboxed_run(sandbox_checkd, fn);
 }
 
 int
