@@ -13,7 +13,8 @@ pkgs="$pkgs s6 execline"
 pkgs="$pkgs perl libio-socket-ssl-perl curl openssl testssl.sh php-fpm iproute2 nftables netbase"
 pkgs="$pkgs mandoc cppcheck clang libclang-rt-14-dev"
 # strace: fcgi_bridge.t checks which calls give the socket its owner and
-# stops the bridge between bind and chown; procps: pgrep for leftovers
+# stops the bridge between bind and chown, httpd_newconn.t counts the
+# calls of a new connection; procps: pgrep for leftovers
 pkgs="$pkgs strace procps"
 
 missing=

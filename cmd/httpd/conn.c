@@ -122,6 +122,8 @@ conn_close(struct worker *w, struct conn *c)
 	w->nconns--;
 }
 
+static void	conn_run(struct worker *, struct conn *);
+
 static void
 peer_text(struct conn *c, const struct sockaddr_storage *ss)
 {
@@ -143,8 +145,6 @@ static void
 start_conn(struct worker *w, struct conn *c, const struct listener *l,
     int fd, const struct sockaddr_storage *ss)
 {
-	int one = 1;
-
 	w->nconns++;
 	memset(&c->log, 0, sizeof(c->log));
 	stream_open(&c->s, fd);
@@ -162,15 +162,22 @@ start_conn(struct worker *w, struct conn *c, const struct listener *l,
 	c->fcgi = NULL;
 	c->tls = NULL;
 	peer_text(c, ss);
-	/* Headers and small bodies go out at once, never held by Nagle. */
-	if (default_server(c)->tcp.nodelay != 0)
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-		    sizeof(one));
 	set_deadline(w, c, default_server(c)->connection.request_timeout);
-	if (evloop_add(&w->loop, fd, evloop_tag(WORKER_TAG_CONN,
-	    (uint32_t)(c - w->conns)), EPOLLIN | EPOLLOUT | EPOLLRDHUP |
-	    EPOLLET) == -1 ||
-	    (l->tls && !start_tls(w, c)))
+	if (l->tls && !start_tls(w, c)) {
+		conn_close(w, c);
+		return;
+	}
+	/*
+	 * The listener defers accept until the request has come, and a
+	 * fresh socket has room to write: serve it now.  Only a connection
+	 * that outlives this is registered -- epoll reports at once what is
+	 * already ready when it is added, so no event is lost by waiting.
+	 */
+	c->s.readable = c->s.writable = true;
+	conn_run(w, c);
+	if (c->state != CONN_FREE && evloop_add(&w->loop, fd,
+	    evloop_tag(WORKER_TAG_CONN, (uint32_t)(c - w->conns)), EPOLLIN |
+	    EPOLLOUT | EPOLLRDHUP | EPOLLET) == -1)
 		conn_close(w, c);
 }
 

@@ -208,6 +208,21 @@ listener_open_udp(const struct sockaddr_storage *ss, socklen_t len,
 	return open_bound(SOCK_DGRAM, ss, len, so, err, errlen);
 }
 
+bool
+listener_set_nodelay(int lfd, bool on)
+{
+	int v = on;
+
+	return setsockopt(lfd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0;
+}
+
+bool
+listener_defer_accept(int lfd, int seconds)
+{
+	return setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds,
+	    sizeof(seconds)) == 0;
+}
+
 int
 listener_accept(int lfd, struct sockaddr_storage *peer, bool *exhausted)
 {

@@ -47,6 +47,18 @@ int	listener_open_udp(const struct sockaddr_storage *ss, socklen_t len,
 	    const struct sockopts *so, char *err, size_t errlen);
 
 /*
+ * Options a listening socket passes on to the connections it accepts,
+ * set once here rather than once per connection: TCP_NODELAY (on or
+ * off), and TCP_DEFER_ACCEPT -- a connection is handed over only once
+ * its first bytes have come, so that the first read after accept finds
+ * them (for protocols where the client speaks first; seconds bounds the
+ * wait, after which the kernel hands it over anyway).  False if the
+ * kernel refused.
+ */
+bool	listener_set_nodelay(int lfd, bool on);
+bool	listener_defer_accept(int lfd, int seconds);
+
+/*
  * The next connection waiting on listening socket lfd, non-blocking and
  * close-on-exec, its peer in *peer; -1 when there is none (EAGAIN:
  * another worker took it) or it failed, *exhausted telling whether for
