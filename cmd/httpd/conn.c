@@ -25,7 +25,7 @@
 #include "worker.h"
 
 enum {
-	ACCEPT_BATCH = 1,	/* one per wake-up: the workers share the load */
+	ACCEPT_BATCH = 8,
 	ACCEPT_PAUSE_MS = 100,	/* out of descriptors: wait, do not spin */
 	LINGER_MS = 2000	/* wait for the client's FIN after an error */
 };
