@@ -88,8 +88,9 @@ reload(struct redirectd *d, const struct progopt *opt)
 		return;
 	}
 	for (i = 0; i < st.nrdrs; i++)
-		if ((st.rdrs[i].af4 && !d->forward4) ||
-		    (st.rdrs[i].af6 && !d->forward6)) {
+		if (!st.rdrs[i].conf->table->route &&
+		    ((st.rdrs[i].af4 && !d->forward4) ||
+		    (st.rdrs[i].af6 && !d->forward6))) {
 			warnx_("reload failed, configuration kept: redirect "
 			    "%s: forwarding of its family was off at start",
 			    st.rdrs[i].conf->name);
