@@ -185,7 +185,7 @@ is "$(cat "$D/err")" "redirectd: fatal: net.ipv4.ip_forward is 0: the kernel wou
     "and names the sysctl"
 in_ns "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
-# Interfaces and route to are the machine's business: checked at start.
+# Interfaces are the machine's business: checked at start.
 sed 's/listen on 10.77.9.1 port 81/listen on 10.77.9.1 port 81 interface nosuch0/' \
     "$D/relayd.conf" >"$D/badif.conf"
 in_ns "$R" bin/redirectd -f "$D/badif.conf" -s "$STATE" >/dev/null 2>"$D/err"
@@ -195,9 +195,9 @@ is "$(cat "$D/err")" "$D/badif.conf:13: interface nosuch0 does not exist" \
 printf 'table <t> { 10.77.11.2 }\nredirect d {\n\tlisten on 10.77.9.1 port 80\n\troute to <t> check tcp interface %s\n}\n' \
     "${N}r1" >"$D/dsr.conf"
 in_ns "$R" bin/redirectd -f "$D/dsr.conf" -s "$STATE" >/dev/null 2>"$D/err"
-is "$?" 1 "route to: refused at start"
-is "$(cat "$D/err")" "$D/dsr.conf:4: route to: direct server return is not supported by redirectd; use forward to" \
-    "with the reason"
+is "$?" 1 "route to, a listen without an interface: refused"
+is "$(cat "$D/err")" "$D/dsr.conf:3: listen on 10.77.9.1: route to needs the interface the packets come in on (interface name): nftables forwards them from that interface's ingress hook" \
+    "with the reason (route to itself: tests/redirectd_route.t)"
 
 # Backends: httpd serving its name, a UDP echo answering it.
 for i in 1 2 3; do

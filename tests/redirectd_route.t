@@ -298,4 +298,29 @@ in_ns "$R" nft list table netdev relayd >/dev/null 2>&1
 isnt "$?" 0 "and the netdev table is gone"
 in_ns "$R" nft list table inet relayd >/dev/null 2>&1
 isnt "$?" 0 "and the inet one"
+like "$(tail -n 2 "$D/stderr")" 'tables inet relayd, netdev relayd removed' \
+    "which it says"
+
+# -k keeps both: the kernel goes on forwarding with redirectd stopped.
+rm -f "$D/ready"
+mkfifo "$D/ready"
+ip netns exec "$R" bin/redirectd -k -f "$D/relayd.conf" -s "$STATE" -r 3 \
+    3>"$D/ready" 2>>"$D/stderr" &
+RD_PID=$!
+read -r _ <"$D/ready" || { cat "$D/stderr" >&2; bail_out "redirectd -k"; }
+kill -TERM "$RD_PID"
+wait "$RD_PID"
+RD_PID=
+in_ns "$R" nft list table netdev relayd >/dev/null 2>&1
+ok $? "-k: the netdev table stays after SIGTERM"
+is "$(count 2 http://10.77.9.1/id)" "b1:2" "and the kernel still forwards to b1"
+in_ns "$R" nft delete table netdev relayd
+in_ns "$R" nft delete table inet relayd
+
+# -c: a flow whose host is down is dropped, not refreshed.
+bin/redirectd -c -n -f "$D/relayd.conf" >"$D/cut.nft" 2>/dev/null
+like "$(grep -c 'meta mark != 0x0 meta mark != { 1, 2 } drop' "$D/cut.nft")" '^1$' \
+    "-c: a rule drops the flows of hosts not live"
+in_ns "$R" nft -c -f "$D/cut.nft"
+ok $? "and nft -c accepts it"
 done_testing

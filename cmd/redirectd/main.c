@@ -200,7 +200,7 @@ main(int argc, char **argv)
 	    ", as %s in %s", d.st.nrdrs, user.name, opt.statedir);
 	loop(&d, sigfd, &opt);
 	if (d.flags & RDR_FLAG_KEEP)
-		warnx_("table " RDR_NFT_FAMILY " " RDR_NFT_TABLE " kept (-k)");
+		warnx_("tables " RDR_NFT_BOTH " kept (-k)");
 	else
 		apply_remove(&d);
 	warnx_("stopped");

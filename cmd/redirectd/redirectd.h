@@ -33,6 +33,8 @@
 #define RDR_NFT_FAMILY	"inet"
 #define RDR_NFT_NETDEV	"netdev"
 #define RDR_NFT_TABLE	"relayd"
+#define RDR_NFT_BOTH	RDR_NFT_FAMILY " " RDR_NFT_TABLE ", " RDR_NFT_NETDEV \
+			" " RDR_NFT_TABLE
 
 enum {
 	RDR_ERR_MAX = 1024,		/* one error message */
