@@ -10,49 +10,11 @@
 # director.  Health comes from a real checkd.
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, nftables)"
-command -v ip >/dev/null && command -v nft >/dev/null &&
-    command -v curl >/dev/null || skip_all "needs ip, nft and curl"
-[ -x bin/redirectd ] && [ -x bin/httpd ] && [ -x bin/checkd ] ||
-    bail_out "build first (make)"
-
-N=rt$$
-C=${N}c
-R=${N}r
-D=$(mktemp -d /tmp/redirectd-route.XXXXXX)
-chmod 755 "$D"
-STATE=$D/state
-PIDS=
-RD_PID=
-CK_PID=
-cleanup() {
-	[ -n "$RD_PID" ] && kill -TERM "$RD_PID" 2>/dev/null &&
-	    wait "$RD_PID" 2>/dev/null
-	[ -n "$CK_PID" ] && kill -TERM "$CK_PID" 2>/dev/null &&
-	    wait "$CK_PID" 2>/dev/null
-	for p in $PIDS; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for ns in $C $R ${N}b1 ${N}b2; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "$KEEP" ] || rm -rf "$D"
-}
-trap cleanup EXIT
-
-in_ns() {	# namespace command...
-	_ns=$1
-	shift
-	ip netns exec "$_ns" "$@"
-}
+NAMESPACES="rd$$b1 rd$$b2"
+RD_TABLE="netdev relayd"
+. tests/lib/redirectd.sh
 
 # Bad input: -n needs no namespace.
-bad_n() {	# description expected-message config
-	printf '%s\n' "$3" >"$D/bad.conf"
-	bin/redirectd -n -f "$D/bad.conf" >"$D/out" 2>"$D/err"
-	is "$?" 1 "-n refuses: $1"
-	is "$(head -n 1 "$D/err")" "$2" "the message: $1"
-}
 bad_n "route to without an interface" \
     "$D/bad.conf:4: missing interface to route to" \
 "table <t> { 10.0.0.1 }
@@ -78,7 +40,7 @@ redirect r {
 
 # The network: the client and the director, the backends on a bridge
 # behind the director, and a link from each backend to the client.
-for ns in $C $R ${N}b1 ${N}b2; do
+for ns in $C $R rd$$b1 rd$$b2; do
 	ip netns add "$ns" || skip_all "cannot make network namespaces"
 	in_ns "$ns" ip link set lo up
 done
@@ -193,22 +155,6 @@ RD_PID=$!
 read -r _ <"$D/ready" || { cat "$D/stderr" >&2; bail_out "redirectd"; }
 pass "redirectd started with forwarding off: route to needs none"
 
-chain() {	# chain: its rules as nft lists them
-	in_ns "$R" nft list chain netdev relayd "$1" 2>/dev/null
-}
-wait_chain() {	# chain ERE [absent]: poll until the chain (mis)matches
-	_w=0
-	while :; do
-		if chain "$1" | grep -Eq -- "$2"; then
-			[ -z "$3" ] && return 0
-		else
-			[ -n "$3" ] && return 0
-		fi
-		_w=$((_w + 1))
-		[ $_w -gt 100 ] && return 1
-		sleep 0.05
-	done
-}
 t=$(in_ns "$R" nft list table netdev relayd | tr -s '\n\t' '  ')
 like "$t" 'chain r0_in0 \{ type filter hook ingress device "'"${N}rc"'" priority filter; policy accept; ip daddr 10\.77\.9\.1 tcp dport 80 jump r0_4' \
     "nft list table netdev relayd: an ingress chain on the listen interface"
@@ -221,17 +167,6 @@ like "$t" 'fwd ip6 to meta mark map \{ 0x00000003 : fd77:10::2, 0x00000004 : fd7
 is "$(in_ns "$R" nft list ruleset | grep -cE 'dnat|snat|masquerade')" 0 \
     "no NAT anywhere in the director's ruleset"
 
-ask() {	# url: which backend answered ("fail" if none)
-	_a=$(in_ns "$C" curl -s -g -m 5 "$1" 2>/dev/null)
-	echo "${_a:-fail}"
-}
-count() {	# n url: the answers of n requests, counted, sorted
-	_n=$1
-	while [ "$_n" -gt 0 ]; do
-		ask "$2"
-		_n=$((_n - 1))
-	done | sort | uniq -c | awk '{ printf "%s%s:%s", sep, $2, $1; sep=" " }'
-}
 r=$(count 8 http://10.77.9.1/id)
 like "$r" '^b1:[0-9]+ b2:[0-9]+$' "requests to the virtual address reach both backends ($r)"
 n1=$(grep -c 'GET /id' "$D/b1/logs/access.log")
