@@ -423,18 +423,7 @@ redirect rr {
 	forward to <web> port 8080 check http "/id" code 200
 }
 EOF
-mkfifo "$D/ckready"
-ip netns exec "$R" bin/checkd -f "$D/real.conf" -s "$STATE" -r 3 3>"$D/ckready" \
-    >/dev/null 2>"$D/ckerr" &
-CK_PID=$!
-read -r _ <"$D/ckready" || { cat "$D/ckerr" >&2; bail_out "checkd"; }
-w=0
-until [ "$(grep -c ' up ' "$STATE/tables/web" 2>/dev/null)" = 2 ] ||
-    [ $w -gt 100 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
-is "$(grep -c ' up ' "$STATE/tables/web")" 2 "checkd: both hosts up"
+start_checkd "$D/real.conf" web 2
 start_redirectd "$D/real.conf"
 is "$(count 4 http://10.77.9.1/id)" "b1:2 b2:2" "checkd and redirectd: roundrobin"
 kill -TERM "$HTTPD2"

@@ -134,18 +134,7 @@ ok $? "-n accepts route to"
 in_ns "$R" nft -c -f "$D/dsr.nft"
 ok $? "and nft -c accepts the tables it prints"
 
-mkfifo "$D/ckready"
-ip netns exec "$R" bin/checkd -f "$D/relayd.conf" -s "$STATE" -r 3 3>"$D/ckready" \
-    >/dev/null 2>"$D/ckerr" &
-CK_PID=$!
-read -r _ <"$D/ckready" || { cat "$D/ckerr" >&2; bail_out "checkd"; }
-w=0
-until [ "$(grep -c ' up ' "$STATE/tables/web" 2>/dev/null)" = 2 ] ||
-    [ $w -gt 100 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
-is "$(grep -c ' up ' "$STATE/tables/web")" 2 "checkd: both backends up"
+start_checkd "$D/relayd.conf" web 2
 
 rm -f "$D/ready"
 mkfifo "$D/ready"

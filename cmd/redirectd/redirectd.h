@@ -150,6 +150,8 @@ const struct rdr_table *rs_used_table(const struct rdr_redirect *,
 void	rs_put_selector(struct strbuf *, const struct rdr_redirect *, int af,
 	    size_t n);
 long long rs_sticky_timeout(long long seconds);
+size_t	rs_put_hosts(struct strbuf *, const struct rdr_redirect *, int af,
+	    bool down_only, bool ids, const char *first);
 
 /* route.c: route to's rules in the netdev table */
 bool	route_any(const struct rdr_state *);

@@ -70,28 +70,6 @@ put_live(struct strbuf *sb, const struct rdr_table *t, int af, bool keyed)
 	}
 }
 
-/*
- * Every host of both tables, live or not, by id: a flow keeps its host
- * while the host is down unless -c cuts it, as pf keeps its states.
- */
-static size_t
-put_hosts(struct strbuf *sb, const struct rdr_redirect *r, int af)
-{
-	const struct rdr_table *ts[2] = { &r->main, &r->backup };
-	const struct rdr_host *h;
-	size_t i, j, k = 0;
-
-	for (j = 0; j < 2; j++)
-		for (i = 0; i < ts[j]->nhosts; i++) {
-			h = &ts[j]->hosts[i];
-			if (!rs_in_family(&h->addr, af))
-				continue;
-			rs_put(sb, "%s%u : ", k++ > 0 ? ", " : "", h->id);
-			rs_put_addr(sb, &h->addr);
-		}
-	return k;
-}
-
 static size_t
 count_hosts(const struct rdr_redirect *r, int af)
 {
@@ -142,8 +120,12 @@ route_chain(struct strbuf *sb, const struct rdr_redirect *r, int af,
 	/* No host: the packet goes on to the virtual address, as pf's. */
 	if (count_hosts(r, af) == 0)
 		return;
+	/*
+	 * Every host of both tables, live or not: a flow keeps its host
+	 * while the host is down unless -c cuts it, as pf keeps its states.
+	 */
 	rs_put(sb, "%sfwd %s to meta mark map { ", prefix, ip);
-	(void)put_hosts(sb, r, af);
+	(void)rs_put_hosts(sb, r, af, false, true, "");
 	rs_put(sb, " } device \"%s\"\n", r->conf->table->ifname);
 }
 

@@ -396,10 +396,14 @@ any_sticky(const struct rdr_state *st)
 	return false;
 }
 
-/* -c: the hosts of both tables that are down now. */
-static void
-put_down(struct strbuf *sb, const struct rdr_redirect *r, int af,
-    const char *prefix)
+/*
+ * The hosts of both tables in family af, all or only those down now
+ * (-c's set), as addresses or as "id : address" (route to's map); the
+ * first is preceded by first.  Returns how many.
+ */
+size_t
+rs_put_hosts(struct strbuf *sb, const struct rdr_redirect *r, int af,
+    bool down_only, bool ids, const char *first)
 {
 	const struct rdr_table *ts[2] = { &r->main, &r->backup };
 	const struct rdr_host *h;
@@ -408,13 +412,23 @@ put_down(struct strbuf *sb, const struct rdr_redirect *r, int af,
 	for (j = 0; j < 2; j++)
 		for (i = 0; i < ts[j]->nhosts; i++) {
 			h = &ts[j]->hosts[i];
-			if (rdr_host_live(h) || h->addr.kind == ADDR_NAME ||
-			    !rs_in_family(&h->addr, af))
+			if (!rs_in_family(&h->addr, af) || (down_only &&
+			    (rdr_host_live(h) || h->addr.kind == ADDR_NAME)))
 				continue;
-			rs_put(sb, "%s", k++ == 0 ? prefix : ", ");
+			rs_put(sb, "%s", k++ == 0 ? first : ", ");
+			if (ids)
+				rs_put(sb, "%u : ", h->id);
 			rs_put_addr(sb, &h->addr);
 		}
-	if (k > 0)
+	return k;
+}
+
+/* -c: the hosts of both tables that are down now. */
+static void
+put_down(struct strbuf *sb, const struct rdr_redirect *r, int af,
+    const char *prefix)
+{
+	if (rs_put_hosts(sb, r, af, true, false, prefix) > 0)
 		rs_put(sb, " }\n");
 }
 

@@ -8,6 +8,7 @@
 #   count N URL               the answers of N requests, counted: "b1:3 b2:3"
 #   chain NAME                the director's chain, from table $RD_TABLE
 #   wait_chain NAME ERE [absent]   poll until the chain (mis)matches
+#   start_checkd CONF TABLE N   checkd in the director, N hosts up
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, nftables)"
 command -v ip >/dev/null && command -v nft >/dev/null &&
     command -v curl >/dev/null || skip_all "needs ip, nft and curl"
@@ -83,4 +84,22 @@ wait_chain() {	# chain ERE [absent]: poll until the chain (mis)matches
 		[ $_w -gt 100 ] && return 1
 		sleep 0.1
 	done
+}
+
+# start_checkd CONF TABLE N: checkd in the director, until N hosts of
+# TABLE are up (one test point).
+start_checkd() {	# conf table n
+	rm -f "$D/ckready"
+	mkfifo "$D/ckready"
+	ip netns exec "$R" bin/checkd -f "$1" -s "$STATE" -r 3 \
+	    3>"$D/ckready" >/dev/null 2>"$D/ckerr" &
+	CK_PID=$!
+	read -r _ <"$D/ckready" || { cat "$D/ckerr" >&2; bail_out "checkd"; }
+	_w=0
+	until [ "$(grep -c ' up ' "$STATE/tables/$2" 2>/dev/null)" = "$3" ] ||
+	    [ $_w -gt 100 ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	is "$(grep -c ' up ' "$STATE/tables/$2")" "$3" "checkd: $3 hosts of <$2> up"
 }
