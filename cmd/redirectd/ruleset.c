@@ -13,6 +13,9 @@
  *	raw (filter, raw)	session timeout: a ct timeout object
  *	postrouting (filter)	sticky-address: remember client -> host
  *	forward (filter)	-c: drop flows whose host went down
+ *
+ * route to is not in this table but in netdev relayd (route.c), which
+ * uses the helpers exported here (rs_*) to say the same things alike.
  */
 #include <netinet/in.h>
 
