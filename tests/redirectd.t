@@ -11,50 +11,10 @@
 # what `nft list` shows and counts which backend answered.
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (namespaces, nftables)"
-command -v ip >/dev/null && command -v nft >/dev/null &&
-    command -v curl >/dev/null || skip_all "needs ip, nft and curl"
-[ -x bin/redirectd ] && [ -x bin/httpd ] && [ -x bin/checkd ] ||
-    bail_out "build first (make)"
-
-N=rd$$
-C=${N}c
-R=${N}r
-D=$(mktemp -d /tmp/redirectd-test.XXXXXX)
-chmod 755 "$D"
-STATE=$D/state
-PIDS=
-RD_PID=
-CK_PID=
-cleanup() {
-	[ -n "$RD_PID" ] && kill -TERM "$RD_PID" 2>/dev/null &&
-	    wait "$RD_PID" 2>/dev/null
-	[ -n "$CK_PID" ] && kill -TERM "$CK_PID" 2>/dev/null &&
-	    wait "$CK_PID" 2>/dev/null
-	for p in $PIDS; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for ns in $C $R ${N}b1 ${N}b2 ${N}b3; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	rm -rf "$D"
-}
-trap cleanup EXIT
-
-in_ns() {	# namespace command...
-	_ns=$1
-	shift
-	ip netns exec "$_ns" "$@"
-}
+NAMESPACES="rd$$b1 rd$$b2 rd$$b3"
+. tests/lib/redirectd.sh
 
 # Bad input first: no namespace needed for -n.
-bad_n() {	# description expected-message config
-	printf '%s\n' "$3" >"$D/bad.conf"
-	bin/redirectd -n -f "$D/bad.conf" >"$D/out" 2>"$D/err"
-	is "$?" 1 "-n refuses: $1"
-	is "$(head -n 1 "$D/err")" "$2" "the message: $1"
-	is "$(wc -c <"$D/out")" 0 "nothing on stdout: $1"
-}
 bad_n "a port range upside down" \
     "$D/bad.conf:3: invalid port range 5010:5000: 5010 is above 5000" \
 "table <t> { 10.0.0.1 }
@@ -185,7 +145,7 @@ is "$(cat "$D/err")" "redirectd: fatal: net.ipv4.ip_forward is 0: the kernel wou
     "and names the sysctl"
 in_ns "$R" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
-# Interfaces and route to are the machine's business: checked at start.
+# Interfaces are the machine's business: checked at start.
 sed 's/listen on 10.77.9.1 port 81/listen on 10.77.9.1 port 81 interface nosuch0/' \
     "$D/relayd.conf" >"$D/badif.conf"
 in_ns "$R" bin/redirectd -f "$D/badif.conf" -s "$STATE" >/dev/null 2>"$D/err"
@@ -195,9 +155,9 @@ is "$(cat "$D/err")" "$D/badif.conf:13: interface nosuch0 does not exist" \
 printf 'table <t> { 10.77.11.2 }\nredirect d {\n\tlisten on 10.77.9.1 port 80\n\troute to <t> check tcp interface %s\n}\n' \
     "${N}r1" >"$D/dsr.conf"
 in_ns "$R" bin/redirectd -f "$D/dsr.conf" -s "$STATE" >/dev/null 2>"$D/err"
-is "$?" 1 "route to: refused at start"
-is "$(cat "$D/err")" "$D/dsr.conf:4: route to: direct server return is not supported by redirectd; use forward to" \
-    "with the reason"
+is "$?" 1 "route to, a listen without an interface: refused"
+is "$(cat "$D/err")" "$D/dsr.conf:3: listen on 10.77.9.1: route to needs the interface the packets come in on (interface name): nftables forwards them from that interface's ingress hook" \
+    "with the reason (route to itself: tests/redirectd_route.t)"
 
 # Backends: httpd serving its name, a UDP echo answering it.
 for i in 1 2 3; do
@@ -241,40 +201,12 @@ status() {	# table id:host:state...
 	done
 	mv "$STATE/tables/$_t.tmp" "$STATE/tables/$_t"
 }
-chain() {	# chain name: its rules as nft lists them
-	in_ns "$R" nft list chain inet relayd "$1" 2>/dev/null |
-	    grep -E 'dnat|mark|#'
-}
-wait_chain() {	# chain ERE [absent]: poll until the chain (mis)matches
-	_w=0
-	while :; do
-		if chain "$1" | grep -Eq -- "$2"; then
-			[ -z "$3" ] && return 0
-		else
-			[ -n "$3" ] && return 0
-		fi
-		_w=$((_w + 1))
-		[ $_w -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
 wait_log() {	# ERE: poll until redirectd's log has it
 	_w=0
 	until grep -Eq -- "$1" "$D/stderr" || [ $_w -gt 50 ]; do
 		sleep 0.1
 		_w=$((_w + 1))
 	done
-}
-ask() {	# url: which backend answered ("fail" if none)
-	_a=$(in_ns "$C" curl -s -g -m 5 "$1" 2>/dev/null)
-	echo "${_a:-fail}"
-}
-count() {	# n url: the answers of n requests, counted, sorted
-	_n=$1
-	while [ "$_n" -gt 0 ]; do
-		ask "$2"
-		_n=$((_n - 1))
-	done | sort | uniq -c | awk '{ printf "%s%s:%s", sep, $2, $1; sep=" " }'
 }
 udp_ask() {	# port: which backend echoed
 	_a=$(in_ns "$C" perl -MIO::Socket::INET -e '
@@ -491,18 +423,7 @@ redirect rr {
 	forward to <web> port 8080 check http "/id" code 200
 }
 EOF
-mkfifo "$D/ckready"
-ip netns exec "$R" bin/checkd -f "$D/real.conf" -s "$STATE" -r 3 3>"$D/ckready" \
-    >/dev/null 2>"$D/ckerr" &
-CK_PID=$!
-read -r _ <"$D/ckready" || { cat "$D/ckerr" >&2; bail_out "checkd"; }
-w=0
-until [ "$(grep -c ' up ' "$STATE/tables/web" 2>/dev/null)" = 2 ] ||
-    [ $w -gt 100 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
-is "$(grep -c ' up ' "$STATE/tables/web")" 2 "checkd: both hosts up"
+start_checkd "$D/real.conf" web 2
 start_redirectd "$D/real.conf"
 is "$(count 4 http://10.77.9.1/id)" "b1:2 b2:2" "checkd and redirectd: roundrobin"
 kill -TERM "$HTTPD2"

@@ -189,6 +189,6 @@ apply_remove(struct redirectd *d)
 	char text[128];
 
 	if (ruleset_delete(text, sizeof(text)) &&
-	    apply_text(d, text, "removing table " RDR_NFT_TABLE))
-		warnx_("table " RDR_NFT_FAMILY " " RDR_NFT_TABLE " removed");
+	    apply_text(d, text, "removing tables " RDR_NFT_BOTH))
+		warnx_("tables " RDR_NFT_BOTH " removed");
 }

@@ -55,6 +55,9 @@ env_check_forwarding(struct redirectd *d)
 	bool v4 = false, v6 = false;
 
 	for (i = 0; i < d->st.nrdrs; i++) {
+		/* route to's fwd sends from ingress, not through routing. */
+		if (d->st.rdrs[i].conf->table->route)
+			continue;
 		v4 |= d->st.rdrs[i].af4;
 		v6 |= d->st.rdrs[i].af6;
 	}

@@ -88,8 +88,9 @@ reload(struct redirectd *d, const struct progopt *opt)
 		return;
 	}
 	for (i = 0; i < st.nrdrs; i++)
-		if ((st.rdrs[i].af4 && !d->forward4) ||
-		    (st.rdrs[i].af6 && !d->forward6)) {
+		if (!st.rdrs[i].conf->table->route &&
+		    ((st.rdrs[i].af4 && !d->forward4) ||
+		    (st.rdrs[i].af6 && !d->forward6))) {
 			warnx_("reload failed, configuration kept: redirect "
 			    "%s: forwarding of its family was off at start",
 			    st.rdrs[i].conf->name);
@@ -199,7 +200,7 @@ main(int argc, char **argv)
 	    ", as %s in %s", d.st.nrdrs, user.name, opt.statedir);
 	loop(&d, sigfd, &opt);
 	if (d.flags & RDR_FLAG_KEEP)
-		warnx_("table " RDR_NFT_FAMILY " " RDR_NFT_TABLE " kept (-k)");
+		warnx_("tables " RDR_NFT_BOTH " kept (-k)");
 	else
 		apply_remove(&d);
 	warnx_("stopped");

@@ -7,6 +7,7 @@
  *	setup.c		the configuration turned into redirections and hosts
  *	env.c		what the machine must offer: forwarding, interfaces
  *	ruleset.c	the nftables text: the whole table, or one round
+ *	route.c		route to: the netdev table that forwards unchanged
  *	health.c	checkd's status files, followed with inotify, and the
  *			operator's switches
  *	apply.c		one libnftables transaction per round
@@ -24,9 +25,16 @@
 #include "net/statusfile.h"
 #include "net/statwatch.h"
 
-/* The table redirectd owns; it touches nothing else in the ruleset. */
+/*
+ * The tables redirectd owns; it touches nothing else in the ruleset.
+ * route to lives in a netdev table of the same name: forwarding a
+ * packet unchanged (fwd) exists only at a device's ingress hook.
+ */
 #define RDR_NFT_FAMILY	"inet"
+#define RDR_NFT_NETDEV	"netdev"
 #define RDR_NFT_TABLE	"relayd"
+#define RDR_NFT_BOTH	RDR_NFT_FAMILY " " RDR_NFT_TABLE ", " RDR_NFT_NETDEV \
+			" " RDR_NFT_TABLE
 
 enum {
 	RDR_ERR_MAX = 1024,		/* one error message */
@@ -123,6 +131,33 @@ bool	ruleset_delete(char *buf, size_t size);
 /* Which table a redirection uses now, and whether host h is in its map. */
 enum rdr_using	rdr_using(const struct rdr_redirect *);
 bool	rdr_host_live(const struct rdr_host *);
+
+/* ruleset.c, shared with route.c */
+struct strbuf;
+void	rs_put(struct strbuf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	rs_put_addr(struct strbuf *, const struct addr *);
+const char *rs_ipword(int af);
+const char *rs_l4name(int ipproto);
+bool	rs_in_family(const struct addr *, int af);
+bool	rs_listen_in(const struct addr *, int af);
+void	rs_put_listen(struct strbuf *, const struct rd_listen *,
+	    const struct addr *, int af, bool netdev);
+bool	rs_has_af(const struct rdr_redirect *, int af);
+size_t	rs_count_live(const struct rdr_table *, int af);
+const struct rdr_table *rs_used_table(const struct rdr_redirect *,
+	    enum rdr_using);
+void	rs_put_selector(struct strbuf *, const struct rdr_redirect *, int af,
+	    size_t n);
+long long rs_sticky_timeout(long long seconds);
+size_t	rs_put_hosts(struct strbuf *, const struct rdr_redirect *, int af,
+	    bool down_only, bool ids, const char *first);
+
+/* route.c: route to's rules in the netdev table */
+bool	route_any(const struct rdr_state *);
+void	route_table(struct strbuf *, const struct rdr_state *, unsigned flags);
+void	route_chain(struct strbuf *, const struct rdr_redirect *, int af,
+	    unsigned flags, const char *prefix);
 
 /* health.c */
 void	health_watch(struct redirectd *, const char *statedir);

@@ -13,6 +13,9 @@
  *	raw (filter, raw)	session timeout: a ct timeout object
  *	postrouting (filter)	sticky-address: remember client -> host
  *	forward (filter)	-c: drop flows whose host went down
+ *
+ * route to is not in this table but in netdev relayd (route.c), which
+ * uses the helpers exported here (rs_*) to say the same things alike.
  */
 #include <netinet/in.h>
 
@@ -26,13 +29,10 @@
 #include "redirectd.h"
 
 #define T	RDR_NFT_FAMILY " " RDR_NFT_TABLE
+#define TN	RDR_NFT_NETDEV " " RDR_NFT_TABLE
 
-static void
-put(struct strbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-put(struct strbuf *sb, const char *fmt, ...)
+void
+rs_put(struct strbuf *sb, const char *fmt, ...)
 {
 	char tmp[RDR_RULE_BYTES];
 	va_list ap;
@@ -78,69 +78,74 @@ rdr_using(const struct rdr_redirect *r)
 	return RDR_USING_NONE;
 }
 
-static const struct rdr_table *
-used_table(const struct rdr_redirect *r, enum rdr_using u)
+const struct rdr_table *
+rs_used_table(const struct rdr_redirect *r, enum rdr_using u)
 {
 	return u == RDR_USING_MAIN ? &r->main : u == RDR_USING_BACKUP ?
 	    &r->backup : NULL;
 }
 
 /* A host's address in family af (4 or 6); -n shows names as IPv4. */
-static bool
-in_family(const struct addr *a, int af)
+bool
+rs_in_family(const struct addr *a, int af)
 {
 	if (a->kind == ADDR_INET6)
 		return af == 6;
 	return af == 4;
 }
 
-static void
-put_addr(struct strbuf *sb, const struct addr *a)
+void
+rs_put_addr(struct strbuf *sb, const struct addr *a)
 {
 	char text[INET6_ADDRSTRLEN];
 
 	if (a->kind == ADDR_NAME)
-		put(sb, "%s", a->name);
+		rs_put(sb, "%s", a->name);
 	else if (inet_ntop(a->kind == ADDR_INET ? AF_INET : AF_INET6,
 	    a->bytes, text, sizeof(text)) != NULL)
-		put(sb, "%s", text);
+		rs_put(sb, "%s", text);
 }
 
-static const char *
-ipword(int af)
+const char *
+rs_ipword(int af)
 {
 	return af == 4 ? "ip" : "ip6";
 }
 
-static const char *
-l4name(int ipproto)
+const char *
+rs_l4name(int ipproto)
 {
 	return ipproto == IPPROTO_UDP ? "udp" : "tcp";
 }
 
-/* What the packets to one listen match: interface, address, port. */
-static void
-put_listen(struct strbuf *sb, const struct rd_listen *l,
-    const struct addr *a, int af)
+/*
+ * What the packets to one listen match: interface, address, port.  A
+ * netdev chain hooks the interface itself and sees every protocol.
+ */
+void
+rs_put_listen(struct strbuf *sb, const struct rd_listen *l,
+    const struct addr *a, int af, bool netdev)
 {
-	if (l->ifname != NULL)
-		put(sb, "iifname \"%s\" ", l->ifname);
-	if (a->kind == ADDR_ANY)
-		put(sb, "meta nfproto %s ", af == 4 ? "ipv4" : "ipv6");
+	if (l->ifname != NULL && !netdev)
+		rs_put(sb, "iifname \"%s\" ", l->ifname);
+	if (a->kind == ADDR_ANY && netdev)
+		rs_put(sb, "meta protocol %s ", rs_ipword(af));
+	else if (a->kind == ADDR_ANY)
+		rs_put(sb, "meta nfproto %s ", af == 4 ? "ipv4" : "ipv6");
 	else {
-		put(sb, "%s daddr ", ipword(af));
-		put_addr(sb, a);
-		put(sb, " ");
+		rs_put(sb, "%s daddr ", rs_ipword(af));
+		rs_put_addr(sb, a);
+		rs_put(sb, " ");
 	}
-	put(sb, "%s dport %u", l4name(l->ipproto), l->port);
+	rs_put(sb, "%s dport %u", rs_l4name(l->ipproto), l->port);
 	if (l->port_max != 0)
-		put(sb, "-%u", l->port_max);
+		rs_put(sb, "-%u", l->port_max);
 }
 
-static bool
-listen_in(const struct addr *a, int af)
+bool
+rs_listen_in(const struct addr *a, int af)
 {
-	return a->kind == ADDR_ANY || in_family(a, af);
+	return a->kind == ADDR_ANY || rs_in_family(a, af);
 }
 
 /* The hash seed of source-hash's key: the same key, the same hosts. */
@@ -154,32 +159,32 @@ key_seed(const char *key)
 	return (uint32_t)siphash24(zero, key, strlen(key));
 }
 
-static size_t
-count_live(const struct rdr_table *t, int af)
+size_t
+rs_count_live(const struct rdr_table *t, int af)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < t->nhosts; i++)
 		if (rdr_host_live(&t->hosts[i]) &&
-		    in_family(&t->hosts[i].addr, af))
+		    rs_in_family(&t->hosts[i].addr, af))
 			n++;
 	return n;
 }
 
 /* The numgen or jhash expression that picks one of n hosts. */
-static void
-put_selector(struct strbuf *sb, const struct rdr_redirect *r, int af,
+void
+rs_put_selector(struct strbuf *sb, const struct rdr_redirect *r, int af,
     size_t n)
 {
 	const struct rd_table_opts *o = &r->conf->table->opts;
 
 	if (o->mode == RD_MODE_SOURCE_HASH)
-		put(sb, "jhash %s saddr mod %zu seed 0x%08x", ipword(af), n,
+		rs_put(sb, "jhash %s saddr mod %zu seed 0x%08x", rs_ipword(af), n,
 		    key_seed(o->key));
 	else if (o->mode == RD_MODE_RANDOM)
-		put(sb, "numgen random mod %zu", n);
+		rs_put(sb, "numgen random mod %zu", n);
 	else
-		put(sb, "numgen inc mod %zu", n);
+		rs_put(sb, "numgen inc mod %zu", n);
 }
 
 static void
@@ -189,18 +194,18 @@ put_map(struct strbuf *sb, const struct rdr_redirect *r,
 	const struct rdr_host *h;
 	size_t i, k = 0;
 
-	put(sb, " map { ");
+	rs_put(sb, " map { ");
 	for (i = 0; i < t->nhosts; i++) {
 		h = &t->hosts[i];
-		if (!rdr_host_live(h) || !in_family(&h->addr, af))
+		if (!rdr_host_live(h) || !rs_in_family(&h->addr, af))
 			continue;
-		put(sb, "%s%zu : ", k > 0 ? ", " : "", k);
-		put_addr(sb, &h->addr);
-		if (!r->keep_port && !r->conf->table->route)
-			put(sb, " . %u", r->port);
+		rs_put(sb, "%s%zu : ", k > 0 ? ", " : "", k);
+		rs_put_addr(sb, &h->addr);
+		if (!r->keep_port)
+			rs_put(sb, " . %u", r->port);
 		k++;
 	}
-	put(sb, " }");
+	rs_put(sb, " }");
 }
 
 /* The rules of chain rN_F for the hosts live now. */
@@ -208,33 +213,27 @@ static void
 chain_rules(struct strbuf *sb, const struct rdr_redirect *r, int af,
     const char *prefix)
 {
-	const struct rdr_table *t = used_table(r, rdr_using(r));
-	const char *ip = ipword(af);
-	size_t n = t != NULL ? count_live(t, af) : 0;
+	const struct rdr_table *t = rs_used_table(r, rdr_using(r));
+	const char *ip = rs_ipword(af);
+	size_t n = t != NULL ? rs_count_live(t, af) : 0;
 
 	if (r->mark != 0)
-		put(sb, "%smeta mark set 0x%08x ct mark set meta mark\n",
+		rs_put(sb, "%smeta mark set 0x%08x ct mark set meta mark\n",
 		    prefix, r->mark);
 	if (n == 0)
 		return;		/* to the listen address itself, as pf does */
-	if (r->conf->table->route) {
-		/* Refused at start (setup.c); -n says so where it would be. */
-		put(sb, "%s# route to: not supported, see redirectd(8)\n",
-		    prefix);
-		return;
-	}
 	/* The map keeps addresses: every host of a table has one port. */
 	if (r->conf->sticky && r->keep_port)
-		put(sb, "%sdnat %s to %s saddr map @r%d_sticky%d\n", prefix,
+		rs_put(sb, "%sdnat %s to %s saddr map @r%d_sticky%d\n", prefix,
 		    ip, ip, r->index, af);
 	else if (r->conf->sticky)
-		put(sb, "%smeta l4proto { tcp, udp } dnat %s to %s saddr map "
+		rs_put(sb, "%smeta l4proto { tcp, udp } dnat %s to %s saddr map "
 		    "@r%d_sticky%d : %u\n", prefix, ip, ip, r->index, af,
 		    r->port);
-	put(sb, "%smeta l4proto { tcp, udp } dnat %s to ", prefix, ip);
-	put_selector(sb, r, af, n);
+	rs_put(sb, "%smeta l4proto { tcp, udp } dnat %s to ", prefix, ip);
+	rs_put_selector(sb, r, af, n);
 	put_map(sb, r, t, af);
-	put(sb, "\n");
+	rs_put(sb, "\n");
 }
 
 static bool
@@ -244,13 +243,13 @@ has_proto(const struct rdr_redirect *r, int af, int ipproto)
 	const struct addr *a;
 
 	for (l = r->conf->listens, a = r->laddrs; l != NULL; l = l->next, a++)
-		if (l->ipproto == ipproto && listen_in(a, af))
+		if (l->ipproto == ipproto && rs_listen_in(a, af))
 			return true;
 	return false;
 }
 
-static bool
-has_af(const struct rdr_redirect *r, int af)
+bool
+rs_has_af(const struct rdr_redirect *r, int af)
 {
 	return af == 4 ? r->af4 : r->af6;
 }
@@ -268,18 +267,18 @@ put_timeouts(struct strbuf *sb, const struct rdr_redirect *r)
 		return;
 	for (af = 4; af <= 6; af += 2)
 		for (i = 0; i < 2; i++) {
-			if (!has_af(r, af) || !has_proto(r, af, protos[i]))
+			if (!rs_has_af(r, af) || !has_proto(r, af, protos[i]))
 				continue;
-			put(sb, "\tct timeout r%d_%s%d {\n\t\tprotocol %s; "
-			    "l3proto %s;\n", r->index, l4name(protos[i]), af,
-			    l4name(protos[i]), ipword(af));
+			rs_put(sb, "\tct timeout r%d_%s%d {\n\t\tprotocol %s; "
+			    "l3proto %s;\n", r->index, rs_l4name(protos[i]), af,
+			    rs_l4name(protos[i]), rs_ipword(af));
 			if (protos[i] == IPPROTO_TCP)
-				put(sb, "\t\tpolicy = { established: %lld }\n",
+				rs_put(sb, "\t\tpolicy = { established: %lld }\n",
 				    s);
 			else
-				put(sb, "\t\tpolicy = { unreplied: %lld, "
+				rs_put(sb, "\t\tpolicy = { unreplied: %lld, "
 				    "replied: %lld }\n", s, s);
-			put(sb, "\t}\n");
+			rs_put(sb, "\t}\n");
 		}
 }
 
@@ -287,8 +286,8 @@ put_timeouts(struct strbuf *sb, const struct rdr_redirect *r)
  * A sticky entry outlives its flows by the session timeout; nftables
  * refuses a set timeout much above 1000 days, and 0 would be no timeout.
  */
-static long long
-sticky_timeout(long long s)
+long long
+rs_sticky_timeout(long long s)
 {
 	return s < 1 ? 1 : s > RDR_STICKY_TIMEOUT_MAX ?
 	    RDR_STICKY_TIMEOUT_MAX : s;
@@ -300,16 +299,16 @@ put_sets(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 	int af;
 
 	for (af = 4; af <= 6; af += 2) {
-		if (!has_af(r, af))
+		if (!rs_has_af(r, af))
 			continue;
 		if (r->conf->sticky && !r->conf->table->route)
-			put(sb, "\tmap r%d_sticky%d {\n\t\ttype %s_addr : "
+			rs_put(sb, "\tmap r%d_sticky%d {\n\t\ttype %s_addr : "
 			    "%s_addr\n\t\tflags dynamic, timeout\n"
 			    "\t\ttimeout %llds\n\t}\n", r->index, af,
 			    af == 4 ? "ipv4" : "ipv6", af == 4 ? "ipv4" : "ipv6",
-			    sticky_timeout(r->conf->session_timeout));
-		if (flags & RDR_FLAG_CUT)
-			put(sb, "\tset r%d_down%d {\n\t\ttype %s_addr\n\t}\n",
+			    rs_sticky_timeout(r->conf->session_timeout));
+		if ((flags & RDR_FLAG_CUT) && !r->conf->table->route)
+			rs_put(sb, "\tset r%d_down%d {\n\t\ttype %s_addr\n\t}\n",
 			    r->index, af, af == 4 ? "ipv4" : "ipv6");
 	}
 }
@@ -319,17 +318,17 @@ static void
 put_ct_match(struct strbuf *sb, const struct rd_listen *l,
     const struct addr *a, int af)
 {
-	put(sb, "meta l4proto %s ct status dnat ", l4name(l->ipproto));
+	rs_put(sb, "meta l4proto %s ct status dnat ", rs_l4name(l->ipproto));
 	if (a->kind == ADDR_ANY)
-		put(sb, "meta nfproto %s ", af == 4 ? "ipv4" : "ipv6");
+		rs_put(sb, "meta nfproto %s ", af == 4 ? "ipv4" : "ipv6");
 	else {
-		put(sb, "ct original %s daddr ", ipword(af));
-		put_addr(sb, a);
-		put(sb, " ");
+		rs_put(sb, "ct original %s daddr ", rs_ipword(af));
+		rs_put_addr(sb, a);
+		rs_put(sb, " ");
 	}
-	put(sb, "ct original proto-dst %u", l->port);
+	rs_put(sb, "ct original proto-dst %u", l->port);
 	if (l->port_max != 0)
-		put(sb, "-%u", l->port_max);
+		rs_put(sb, "-%u", l->port_max);
 }
 
 /* The rules made once per listen of every redirection, by hook. */
@@ -340,27 +339,27 @@ put_listen_rule(struct strbuf *sb, const struct rdr_redirect *r,
     const struct rd_listen *l, const struct addr *a, int af,
     enum listen_rule kind)
 {
-	const char *ip = ipword(af);
+	const char *ip = rs_ipword(af);
 
-	put(sb, "\t\t");
+	rs_put(sb, "\t\t");
 	if (kind == LR_JUMP || kind == LR_TIMEOUT)
-		put_listen(sb, l, a, af);
+		rs_put_listen(sb, l, a, af, false);
 	else
 		put_ct_match(sb, l, a, af);
 	switch (kind) {
 	case LR_JUMP:
-		put(sb, " jump r%d_%d\n", r->index, af);
+		rs_put(sb, " jump r%d_%d\n", r->index, af);
 		break;
 	case LR_TIMEOUT:
-		put(sb, " ct timeout set \"r%d_%s%d\"\n", r->index,
-		    l4name(l->ipproto), af);
+		rs_put(sb, " ct timeout set \"r%d_%s%d\"\n", r->index,
+		    rs_l4name(l->ipproto), af);
 		break;
 	case LR_STICKY:
-		put(sb, " ct direction original update @r%d_sticky%d "
+		rs_put(sb, " ct direction original update @r%d_sticky%d "
 		    "{ %s saddr : %s daddr }\n", r->index, af, ip, ip);
 		break;
 	case LR_CUT:
-		put(sb, " ct reply %s saddr @r%d_down%d drop\n", ip, r->index,
+		rs_put(sb, " ct reply %s saddr @r%d_down%d drop\n", ip, r->index,
 		    af);
 		break;
 	}
@@ -384,7 +383,7 @@ put_listen_rules(struct strbuf *sb, const struct rdr_state *st,
 		for (af = 4; af <= 6; af += 2)
 			for (l = r->conf->listens, a = r->laddrs; l != NULL;
 			    l = l->next, a++)
-				if (listen_in(a, af))
+				if (rs_listen_in(a, af))
 					put_listen_rule(sb, r, l, a, af, kind);
 	}
 }
@@ -400,10 +399,14 @@ any_sticky(const struct rdr_state *st)
 	return false;
 }
 
-/* -c: the hosts of both tables that are down now. */
-static void
-put_down(struct strbuf *sb, const struct rdr_redirect *r, int af,
-    const char *prefix)
+/*
+ * The hosts of both tables in family af, all or only those down now
+ * (-c's set), as addresses or as "id : address" (route to's map); the
+ * first is preceded by first.  Returns how many.
+ */
+size_t
+rs_put_hosts(struct strbuf *sb, const struct rdr_redirect *r, int af,
+    bool down_only, bool ids, const char *first)
 {
 	const struct rdr_table *ts[2] = { &r->main, &r->backup };
 	const struct rdr_host *h;
@@ -412,14 +415,24 @@ put_down(struct strbuf *sb, const struct rdr_redirect *r, int af,
 	for (j = 0; j < 2; j++)
 		for (i = 0; i < ts[j]->nhosts; i++) {
 			h = &ts[j]->hosts[i];
-			if (rdr_host_live(h) || h->addr.kind == ADDR_NAME ||
-			    !in_family(&h->addr, af))
+			if (!rs_in_family(&h->addr, af) || (down_only &&
+			    (rdr_host_live(h) || h->addr.kind == ADDR_NAME)))
 				continue;
-			put(sb, "%s", k++ == 0 ? prefix : ", ");
-			put_addr(sb, &h->addr);
+			rs_put(sb, "%s", k++ == 0 ? first : ", ");
+			if (ids)
+				rs_put(sb, "%u : ", h->id);
+			rs_put_addr(sb, &h->addr);
 		}
-	if (k > 0)
-		put(sb, " }\n");
+	return k;
+}
+
+/* -c: the hosts of both tables that are down now. */
+static void
+put_down(struct strbuf *sb, const struct rdr_redirect *r, int af,
+    const char *prefix)
+{
+	if (rs_put_hosts(sb, r, af, true, false, prefix) > 0)
+		rs_put(sb, " }\n");
 }
 
 static void
@@ -434,40 +447,41 @@ put_body(struct strbuf *sb, const struct rdr_state *st, unsigned flags)
 		put_timeouts(sb, &st->rdrs[i]);
 		put_sets(sb, &st->rdrs[i], flags);
 	}
-	put(sb, "\tchain raw {\n\t\ttype filter hook prerouting priority "
+	rs_put(sb, "\tchain raw {\n\t\ttype filter hook prerouting priority "
 	    "raw; policy accept;\n");
 	put_listen_rules(sb, st, LR_TIMEOUT);
-	put(sb, "\t}\n\tchain prerouting {\n\t\ttype nat hook prerouting "
+	rs_put(sb, "\t}\n\tchain prerouting {\n\t\ttype nat hook prerouting "
 	    "priority dstnat; policy accept;\n");
 	put_listen_rules(sb, st, LR_JUMP);
-	put(sb, "\t}\n");
+	rs_put(sb, "\t}\n");
 	for (i = 0; i < st->nrdrs; i++) {
 		r = &st->rdrs[i];
 		for (af = 4; af <= 6; af += 2) {
-			if (!has_af(r, af))
+			if (!rs_has_af(r, af) || r->conf->table->route)
 				continue;
-			put(sb, "\tchain r%d_%d {\n", r->index, af);
+			rs_put(sb, "\tchain r%d_%d {\n", r->index, af);
 			chain_rules(sb, r, af, "\t\t");
-			put(sb, "\t}\n");
+			rs_put(sb, "\t}\n");
 		}
 	}
 	if (any_sticky(st)) {
-		put(sb, "\tchain postrouting {\n\t\ttype filter hook "
+		rs_put(sb, "\tchain postrouting {\n\t\ttype filter hook "
 		    "postrouting priority srcnat + 1; policy accept;\n");
 		put_listen_rules(sb, st, LR_STICKY);
-		put(sb, "\t}\n");
+		rs_put(sb, "\t}\n");
 	}
 	if (flags & RDR_FLAG_CUT) {
-		put(sb, "\tchain forward {\n\t\ttype filter hook forward "
+		rs_put(sb, "\tchain forward {\n\t\ttype filter hook forward "
 		    "priority filter; policy accept;\n");
 		put_listen_rules(sb, st, LR_CUT);
-		put(sb, "\t}\n");
+		rs_put(sb, "\t}\n");
 	}
-	put(sb, "}\n");
+	rs_put(sb, "}\n");
 	/* The down sets' elements, after the table that declares them. */
 	for (i = 0; i < st->nrdrs && (flags & RDR_FLAG_CUT); i++)
 		for (af = 4; af <= 6; af += 2)
-			if (has_af(&st->rdrs[i], af)) {
+			if (rs_has_af(&st->rdrs[i], af) &&
+			    !st->rdrs[i].conf->table->route) {
 				(void)snprintf(prefix, sizeof(prefix),
 				    "add element " T " r%d_down%d { ",
 				    st->rdrs[i].index, af);
@@ -484,10 +498,11 @@ ruleset_text_size(const struct rdr_state *st)
 	/*
 	 * Each host at most twice (a map, a down set), each rule bounded:
 	 * a listen has one rule in each of four hooks, a redirection's
-	 * chains and objects a few more.
+	 * chains and objects a few more.  route to: a host at most three
+	 * times (choice, -c's set, the addresses), each shorter.
 	 */
 	for (i = 0; i < st->nrdrs; i++) {
-		n += 16 * RDR_RULE_BYTES + 2 * RDR_HOST_TEXT *
+		n += 16 * RDR_RULE_BYTES + 3 * RDR_HOST_TEXT *
 		    (st->rdrs[i].main.nhosts + st->rdrs[i].backup.nhosts);
 		for (l = st->rdrs[i].conf->listens; l != NULL; l = l->next)
 			n += 2 * 4 * RDR_RULE_BYTES;
@@ -502,12 +517,17 @@ ruleset_table(const struct rdr_state *st, unsigned flags, char *buf,
 	struct strbuf sb;
 
 	strbuf_init(&sb, buf, size);
-	put(&sb, "table " T " {\n");
+	rs_put(&sb, "table " T " {\n");
 	put_body(&sb, st, flags);
+	if (route_any(st))
+		route_table(&sb, st, flags);
 	return !sb.full;
 }
 
-/* Made if missing, then deleted and made anew: one atomic swap. */
+/*
+ * Made if missing, then deleted and made anew: one atomic swap.  The
+ * netdev table too, so that a reload without route to removes it.
+ */
 bool
 ruleset_replace(const struct rdr_state *st, unsigned flags, char *buf,
     size_t size)
@@ -515,8 +535,11 @@ ruleset_replace(const struct rdr_state *st, unsigned flags, char *buf,
 	struct strbuf sb;
 
 	strbuf_init(&sb, buf, size);
-	put(&sb, "add table " T "\ndelete table " T "\ntable " T " {\n");
+	rs_put(&sb, "add table " T "\ndelete table " T "\nadd table " TN
+	    "\ndelete table " TN "\ntable " T " {\n");
 	put_body(&sb, st, flags);
+	if (route_any(st))
+		route_table(&sb, st, flags);
 	return !sb.full;
 }
 
@@ -554,6 +577,25 @@ host_left(const struct rdr_redirect *r)
 	return false;
 }
 
+/*
+ * A route to redirection's flows stay with their hosts (its map has no
+ * conntrack behind it to keep them otherwise); with -c, a sticky one's
+ * clients choose again when a host leaves.
+ */
+static void
+round_route(struct strbuf *sb, const struct rdr_redirect *r, int af,
+    unsigned flags)
+{
+	char prefix[64];
+
+	rs_put(sb, "flush chain " TN " r%d_%d\n", r->index, af);
+	(void)snprintf(prefix, sizeof(prefix), "add rule " TN " r%d_%d ",
+	    r->index, af);
+	route_chain(sb, r, af, flags, prefix);
+	if (r->conf->sticky && (flags & RDR_FLAG_CUT) && host_left(r))
+		rs_put(sb, "flush map " TN " r%d_flow%d\n", r->index, af);
+}
+
 static void
 round_one(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 {
@@ -561,17 +603,21 @@ round_one(struct strbuf *sb, const struct rdr_redirect *r, unsigned flags)
 	int af;
 
 	for (af = 4; af <= 6; af += 2) {
-		if (!has_af(r, af))
+		if (!rs_has_af(r, af))
 			continue;
-		put(sb, "flush chain " T " r%d_%d\n", r->index, af);
+		if (r->conf->table->route) {
+			round_route(sb, r, af, flags);
+			continue;
+		}
+		rs_put(sb, "flush chain " T " r%d_%d\n", r->index, af);
 		(void)snprintf(prefix, sizeof(prefix), "add rule " T " r%d_%d ",
 		    r->index, af);
 		chain_rules(sb, r, af, prefix);
-		if (r->conf->sticky && !r->conf->table->route && host_left(r))
-			put(sb, "flush map " T " r%d_sticky%d\n", r->index,
+		if (r->conf->sticky && host_left(r))
+			rs_put(sb, "flush map " T " r%d_sticky%d\n", r->index,
 			    af);
 		if (flags & RDR_FLAG_CUT) {
-			put(sb, "flush set " T " r%d_down%d\n", r->index, af);
+			rs_put(sb, "flush set " T " r%d_down%d\n", r->index, af);
 			(void)snprintf(prefix, sizeof(prefix),
 			    "add element " T " r%d_down%d { ", r->index, af);
 			put_down(sb, r, af, prefix);
@@ -599,7 +645,8 @@ ruleset_round(const struct rdr_state *st, unsigned flags, char *buf,
 bool
 ruleset_delete(char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "delete table " T "\n");
+	int n = snprintf(buf, size, "delete table " T "\nadd table " TN
+	    "\ndelete table " TN "\n");
 
 	return n > 0 && (size_t)n < size;
 }

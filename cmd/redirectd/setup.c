@@ -173,6 +173,33 @@ tag_mark(const char *tag)
 	return h != 0 ? h : 1;
 }
 
+/*
+ * route to forwards from a netdev table's ingress chain (route.c): it
+ * must know the interfaces the packets come in on, and its mark holds
+ * the chosen host, so pftag's cannot be set as well.
+ */
+static bool
+setup_route(const struct rdr_state *st, const struct rd_redirect *c,
+    char *err, size_t errlen)
+{
+	const struct rd_listen *l;
+
+	if (!c->table->route)
+		return true;
+	for (l = c->listens; l != NULL; l = l->next)
+		if (l->ifname == NULL)
+			return fail_line(st, l->line, err, errlen,
+			    "listen on %s: route to needs the interface the "
+			    "packets come in on (interface name): nftables "
+			    "forwards them from that interface's ingress hook",
+			    l->name);
+	if (c->tag != NULL)
+		return fail_line(st, c->table->line, err, errlen,
+		    "route to: pftag not supported: the mark carries the "
+		    "chosen host from the ingress hook");
+	return true;
+}
+
 bool
 rdr_setup(struct rdr_state *st, const struct relayd_conf *rc,
     const char *conffile, bool names, char *err, size_t errlen)
@@ -197,16 +224,8 @@ rdr_setup(struct rdr_state *st, const struct relayd_conf *rc,
 		r->conf = c;
 		r->index = (int)st->nrdrs++;
 		r->mark = tag_mark(c->tag);
-		/*
-		 * pf's route-to sends the packet on unchanged; nftables can
-		 * only in ip, ip6 and netdev tables (dup, fwd), not in the
-		 * inet table redirectd owns.  -n shows where it would be.
-		 */
-		if (c->table->route && !names)
-			return fail_line(st, c->table->line, err, errlen,
-			    "route to: direct server return is not supported "
-			    "by redirectd; use forward to");
-		if (!setup_listens(st, r, names, err, errlen) ||
+		if (!setup_route(st, c, err, errlen) ||
+		    !setup_listens(st, r, names, err, errlen) ||
 		    !setup_ports(st, r, err, errlen) ||
 		    !setup_table(st, &r->main, c->table, names, err, errlen) ||
 		    !setup_table(st, &r->backup, c->backup, names, err, errlen))
