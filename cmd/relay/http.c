@@ -882,14 +882,18 @@ http_free(struct worker *w, struct session *s)
 
 /*
  * Whether the host's connection may serve another session: between
- * requests, the last response whole, nothing more from the host.
+ * requests, or closing the client's connection after a response the host
+ * ended cleanly (a client that sends `Connection: close` still leaves the
+ * host's connection for the next client), the last response whole,
+ * nothing more from the host.
  */
 bool
 http_host_reusable(const struct session *s)
 {
 	const struct http_sess *h = s->http;
 
-	return h->phase == PH_REQ_HEAD && h->srv_keep && !h->srv_eof &&
+	return (h->phase == PH_REQ_HEAD || h->phase == PH_CLOSING) &&
+	    h->srv_keep && !h->srv_eof &&
 	    h->req.done && h->resp.done && s->state != SESS_CONNECTING &&
 	    (h->sin.p == NULL || hbuf_avail(&h->sin) == 0) &&
 	    s->host != NULL && sched_host_usable(s->host) &&

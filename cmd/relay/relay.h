@@ -139,6 +139,8 @@ bool	relay_fail(struct relay_state *, bool with_errno, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
 
 /* tlssetup.c: certificates for listen ... tls, CAs for forward ... tls. */
+int	relay_nodelay(const struct rrelay *);
+bool	relay_defers_accept(const struct rrelay *, bool tls);
 bool	relay_tls_setup(struct relay_state *);
 void	relay_tls_teardown(struct relay_state *);
 void	relay_tls_forget_keys(struct relay_state *);

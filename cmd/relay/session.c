@@ -61,10 +61,9 @@ half_free(struct worker *w, struct half *h)
 }
 
 /*
- * Socket options of the protocol's tcp { } block, on either side.  An
- * HTTP relay sends each head with what follows it in one write, but the
- * last segment of a long body would still wait for an ACK under Nagle's
- * algorithm: it sets TCP_NODELAY unless told `no nodelay`.
+ * Socket options of the protocol's tcp { } block for the connection to
+ * the host; the client's connection inherits them from the listening
+ * socket (setup.c).
  */
 static void
 apply_sockopts(const struct rrelay *r, int fd)
@@ -72,8 +71,7 @@ apply_sockopts(const struct rrelay *r, int fd)
 	const struct sockopts *so = r->proto != NULL ? &r->proto->tcp : NULL;
 	int v;
 
-	v = so != NULL && so->nodelay != SOCKOPTS_UNSET ? so->nodelay :
-	    r->http ? 1 : -1;
+	v = relay_nodelay(r);
 	if (v != -1)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v));
 	if (so != NULL && so->socket_buffer != SOCKOPTS_UNSET) {
@@ -113,7 +111,10 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 	s->listener = l;
 	s->id = ++w->next_id;
 	s->peer = *peer;
-	if (getsockname(fd, (struct sockaddr *)&s->local, &len) == -1)
+	/* A listener on one address says it; a wildcard one cannot. */
+	if (!sockaddr_is_any(&l->ss))
+		s->local = l->ss;
+	else if (getsockname(fd, (struct sockaddr *)&s->local, &len) == -1)
 		memset(&s->local, 0, sizeof(s->local));
 	stream_open(&s->cli, fd);
 	stream_open(&s->srv, -1);
@@ -136,7 +137,6 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 	s->started = w->loop.now;
 	s->deadline = w->loop.now + s->relay->timeout_ms;
 	w->nsessions++;
-	apply_sockopts(s->relay, fd);
 	if (evloop_set(&w->loop, fd, evloop_tag(WORKER_TAG_CLIENT, s->index),
 	    STREAM_EVENTS, &s->cli_have) == -1) {
 		session_close(w, s, "epoll_ctl failed", true);
@@ -146,6 +146,9 @@ start_session(struct worker *w, struct session *s, struct rlistener *l,
 		session_close(w, s, "TLS setup failed", true);
 		return;
 	}
+	/* The listener deferred accept until the request came: read it. */
+	if (relay_defers_accept(s->relay, l->tls))
+		s->cli.readable = true;
 	if (s->relay->http)
 		http_start(w, s);
 	else if (session_connect(w, s))
@@ -264,7 +267,9 @@ connected(struct worker *w, struct session *s)
 		session_close(w, s, "TLS to host failed", true);
 		return;
 	}
-	if (s->relay->splice && !s->fwd->tls && s->tls == NULL &&
+	/* HTTP relays copy through their buffers, tunnels included. */
+	if (s->relay->splice && !s->relay->http && !s->fwd->tls &&
+	    s->tls == NULL &&
 	    s->fwd->proxy == 0 && (!open_pipe(&s->up.pipe) ||
 	    !open_pipe(&s->down.pipe))) {
 		session_close(w, s, "pipe failed", true);

@@ -59,6 +59,48 @@ relay_sockopts(const struct rrelay *r, struct sockopts *def)
 	return def;
 }
 
+/*
+ * TCP_NODELAY: 1 on, 0 off, -1 the kernel's default.  An HTTP relay
+ * sends each head with what follows it in one write, but the last segment
+ * of a long body would still wait for an ACK under Nagle's algorithm: it
+ * sets TCP_NODELAY unless told `no nodelay`.
+ */
+int
+relay_nodelay(const struct rrelay *r)
+{
+	const struct sockopts *so = r->proto != NULL ? &r->proto->tcp : NULL;
+
+	if (so != NULL && so->nodelay != SOCKOPTS_UNSET)
+		return so->nodelay;
+	return r->http ? 1 : -1;
+}
+
+/*
+ * Whether the client speaks first, so that the kernel may hold its
+ * connection until its first bytes come (TCP_DEFER_ACCEPT): HTTP, and
+ * TLS's ClientHello.  Not a plain TCP relay: SMTP, SSH and others begin
+ * with the server.
+ */
+bool
+relay_defers_accept(const struct rrelay *r, bool tls)
+{
+	return r->http || tls;
+}
+
+/* What the client's connections inherit, set again on a kept socket. */
+static bool
+listener_inherited(struct relay_state *st, const struct rlistener *l)
+{
+	if (l->udp)
+		return true;
+	if (!listener_set_nodelay(l->fd, relay_nodelay(l->relay) == 1) ||
+	    !listener_defer_accept(l->fd, relay_defers_accept(l->relay,
+	    l->tls) ? 1 : 0))
+		return relay_fail(st, true, "relay %s: setsockopt on a "
+		    "listening socket", l->relay->name);
+	return true;
+}
+
 static bool
 add_listener(struct relay_state *st, const struct relay_state *old,
     struct rrelay *r, const struct rd_listen *rl,
@@ -89,7 +131,7 @@ add_listener(struct relay_state *st, const struct relay_state *old,
 	    relay_sockopts(r, &def), err, sizeof(err))) == -1)
 		return relay_fail(st, true, "relay %s: %s", r->name, err);
 	st->nlisteners++;
-	return true;
+	return listener_inherited(st, l);
 }
 
 static bool

@@ -29,3 +29,16 @@ sockaddr_text(const struct sockaddr_storage *ss, char *buf, size_t size,
 	if (port != NULL)
 		*port = p;
 }
+
+bool
+sockaddr_is_any(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *s4 = (const void *)ss;
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return s4->sin_addr.s_addr == htonl(INADDR_ANY);
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+	return true;
+}

@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,11 @@ enum { SOCKADDR_TEXT_MAX = 46 };
  */
 void	sockaddr_text(const struct sockaddr_storage *ss, char *buf,
 	    size_t size, uint16_t *port);
+
+/*
+ * Whether ss is a wildcard address (0.0.0.0, ::), which a socket bound
+ * to it does not tell its connections' local address by.
+ */
+bool	sockaddr_is_any(const struct sockaddr_storage *ss);
 
 #endif
