@@ -9,6 +9,7 @@
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
 . tests/lib/httpd.sh
+. tests/lib/syscalls.sh
 command -v strace >/dev/null || bail_out "strace is not installed"
 
 echo hello >"$T/htdocs/index.html"
@@ -20,30 +21,11 @@ is "$(curl -s "$URL/")" hello "httpd serves"
 wpid=$(pgrep -P "$HTTPD_PID" -f httpd | head -n 1)
 ok $([ -n "$wpid" ]; echo $?) "its worker is found"
 
-strace -f -qq -e trace=accept4,setsockopt,epoll_ctl,epoll_wait,read \
-    -p "$wpid" -o "$T/trace" 2>/dev/null &
-spid=$!
-# strace writes nothing until it is attached: wait for the first call.
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	curl -s -o /dev/null "$URL/" 2>/dev/null
-	[ -s "$T/trace" ] && break
-	sleep 0.2
-done
-sleep 0.2
-: >"$T/trace.mark"
-n0=$(wc -l <"$T/trace")
-i=0
-ok=0
-while [ $i -lt 20 ]; do
-	[ "$(curl -s -H 'Connection: close' "$URL/")" = hello ] && ok=$((ok + 1))
-	i=$((i + 1))
-done
-sleep 0.3
-kill "$spid" 2>/dev/null
-wait "$spid" 2>/dev/null
-tail -n +"$((n0 + 1))" "$T/trace" >"$T/calls"
-is "$ok" 20 "20 requests, each on a new connection, answered"
-count() { grep -c "^[0-9]* *$1(" "$T/calls"; }
+# 20 requests, each on a new connection.
+syscalls_during "$wpid" accept4,setsockopt,epoll_ctl,epoll_wait,read \
+    'curl -s -o /dev/null "$URL/"' "$T/calls" fetch_new "$URL/" hello 20
+is "$FETCHED" 20 "20 requests, each on a new connection, answered"
+count() { syscall_count "$T/calls" "$1"; }
 ok $(($(count accept4) >= 20 ? 0 : 1)) "20 accepts seen ($(count accept4))"
 is "$(count setsockopt)" 0 "no setsockopt per connection (TCP_NODELAY is inherited)"
 is "$(count epoll_ctl)" 0 "no epoll_ctl: each was answered and closed before registering"
@@ -55,15 +37,7 @@ is "$(grep -c 'read(.*= -1 EAGAIN' "$T/calls")" 0 \
 out=$(printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | raw)
 is "$(printf '%s\n' "$out" | grep -c '^HTTP/1.1 200')" 2 \
     "two pipelined requests on one new connection: both answered"
-out=$(perl -MIO::Socket::INET -e '
-	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
-	    PeerPort => $ARGV[0]) or die "connect: $!\n";
-	syswrite($s, "GET / HT");
-	select(undef, undef, undef, 0.3);
-	syswrite($s, "TP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	local $/;
-	print scalar <$s>;
-' "$PORT")
+out=$(perl tests/lib/split_request.pl "$PORT")
 like "$out" '^HTTP/1.1 200' "a request sent in pieces after the accept: answered"
 is "$(curl -s "$URL/")" hello "httpd still serves"
 done_testing

@@ -13,6 +13,7 @@ cd "${0%/*}/.." || bail_out "no source tree"
 command -v strace >/dev/null || bail_out "strace is not installed"
 . tests/lib/httpd.sh
 . tests/lib/relay_http_lib.sh
+. tests/lib/syscalls.sh
 
 echo hello >"$T/htdocs/index.html"
 httpd_start "server \"default\" {
@@ -46,28 +47,12 @@ RURL="http://127.0.0.1:$RP/"
 is "$(curl -s "$RURL")" hello "the relay serves"
 wpid=$(relay_worker_pid)
 
-strace -f -qq -e trace=accept4,setsockopt,getsockname,pipe2,socket,connect,read,epoll_wait \
-    -p "$wpid" -o "$R/trace" 2>/dev/null &
-spid=$!
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	curl -s -o /dev/null "$RURL" 2>/dev/null
-	[ -s "$R/trace" ] && break
-	sleep 0.2
-done
-sleep 0.2
-n0=$(wc -l <"$R/trace")
-ok=0
-i=0
-while [ $i -lt 20 ]; do
-	[ "$(curl -s -H 'Connection: close' "$RURL")" = hello ] && ok=$((ok + 1))
-	i=$((i + 1))
-done
-sleep 0.3
-kill "$spid" 2>/dev/null
-wait "$spid" 2>/dev/null
-tail -n +"$((n0 + 1))" "$R/trace" >"$R/calls"
-is "$ok" 20 "20 requests, each on a new connection with Connection: close"
-count() { grep -c "^[0-9]* *$1(" "$R/calls"; }
+# 20 requests, each on a new connection.
+syscalls_during "$wpid" \
+    accept4,setsockopt,getsockname,pipe2,socket,connect,read,epoll_wait \
+    'curl -s -o /dev/null "$RURL"' "$R/calls" fetch_new "$RURL" hello 20
+is "$FETCHED" 20 "20 requests, each on a new connection with Connection: close"
+count() { syscall_count "$R/calls" "$1"; }
 ok $(($(count accept4) >= 20 ? 0 : 1)) "20 accepts seen ($(count accept4))"
 is "$(count setsockopt)" 0 "no setsockopt (TCP_NODELAY inherited, the host's connection kept)"
 is "$(count getsockname)" 0 "no getsockname (the listener's address is the local one)"
@@ -87,15 +72,7 @@ out=$(perl -MIO::Socket::INET -MIO::Select -e '
 ' "$TP")
 is "$out" banner "a TCP relay passes on a host that speaks first, the client silent"
 # An HTTP request sent in pieces after the accept.
-out=$(perl -MIO::Socket::INET -e '
-	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
-	    PeerPort => $ARGV[0]) or die "connect: $!\n";
-	syswrite($s, "GET / HT");
-	select(undef, undef, undef, 0.3);
-	syswrite($s, "TP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	local $/;
-	print scalar <$s>;
-' "$RP")
+out=$(perl tests/lib/split_request.pl "$RP")
 like "$out" '^HTTP/1.1 200' "an HTTP request in pieces: answered"
 is "$(curl -s "$RURL")" hello "the relay still serves"
 done_testing
