@@ -1,8 +1,11 @@
 /*
- * newconn-floor PORT WORKERS: the least a server can do per new
- * connection, as the ceiling of httpd's "new connection each" row.
+ * newconn-floor PORT WORKERS [reuseport]: the least a server can do per
+ * new connection, as the ceiling of httpd's "new connection each" row.
  * WORKERS processes share one listening socket on 127.0.0.1:PORT (epoll
- * with EPOLLEXCLUSIVE, as httpd's workers do); each accepts every
+ * with EPOLLEXCLUSIVE, as httpd's workers do) -- or, with "reuseport",
+ * each has its own, bound with SO_REUSEPORT, the kernel spreading
+ * connections over them (the other design httpd could take, which loses
+ * the queue of a worker that exits); each accepts every
  * connection waiting, reads the request, answers a canned 1 KiB page with
  * one write and closes.  No parsing, no file, no log, no timeout: nothing
  * a real server could do without.  TCP_DEFER_ACCEPT and TCP_NODELAY on the
@@ -36,7 +39,7 @@ fail(const char *what)
 }
 
 static int
-listen_on(int port)
+listen_on(int port, int reuseport)
 {
 	struct sockaddr_in sin;
 	int fd, one = 1;
@@ -44,6 +47,9 @@ listen_on(int port)
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1)
 		fail("socket");
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuseport)
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+		    sizeof(one));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof(one));
 	memset(&sin, 0, sizeof(sin));
@@ -76,12 +82,14 @@ serve(int ep, int fd)
 }
 
 static void
-worker(int lfd)
+worker(int lfd, int shared)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
-	    .data.fd = lfd }, evs[EVENTS];
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = lfd },
+	    evs[EVENTS];
 	int ep, n, i, fd;
 
+	if (shared)
+		ev.events |= EPOLLEXCLUSIVE;
 	if ((ep = epoll_create1(0)) == -1 ||
 	    epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) == -1)
 		fail("epoll");
@@ -104,20 +112,23 @@ worker(int lfd)
 int
 main(int argc, char **argv)
 {
-	int lfd, i, workers;
+	int lfd, i, workers, reuseport;
 
-	if (argc != 3)
-		fail("usage: newconn-floor port workers");
+	if (argc != 3 && (argc != 4 || strcmp(argv[3], "reuseport") != 0))
+		fail("usage: newconn-floor port workers [reuseport]");
+	reuseport = argc == 4;
 	answer_len = (size_t)snprintf(answer, sizeof(answer),
 	    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
 	    "Content-Length: %d\r\nConnection: close\r\n\r\n", BODY);
 	memset(answer + answer_len, 'x', BODY);
 	answer_len += BODY;
-	lfd = listen_on(atoi(argv[1]));
 	workers = atoi(argv[2]);
+	lfd = reuseport ? -1 : listen_on(atoi(argv[1]), 0);
 	for (i = 1; i < workers; i++)
 		if (fork() == 0)
 			break;
-	worker(lfd);
+	if (reuseport)
+		lfd = listen_on(atoi(argv[1]), 1);
+	worker(lfd, !reuseport);
 	return 0;
 }
