@@ -8,51 +8,15 @@
 cd "${0%/*}/.." || bail_out "no source tree"
 . tests/lib/httpd.sh
 . tests/lib/certs.sh
+. tests/lib/reload.sh
 
 C=$(mktemp -d /tmp/reload-certs.XXXXXX)
-trap 'cleanup; rm -rf "$C"' EXIT
+trap 'cleanup; rm -rf "$C" "$RL"' EXIT
 make_certs "$C"
 echo hello >"$T/htdocs/index.html"
 
-# wait_for CMD...: poll until CMD succeeds, at most 20 s.
-wait_for() {
-	_i=0
-	while ! "$@"; do
-		_i=$((_i + 1))
-		[ $_i -lt 200 ] || return 1
-		sleep 0.1
-	done
-}
-reloaded() { [ "$(grep -c 'configuration reloaded' "$T/stderr")" -ge "$1" ]; }
-logged() { [ "$(wc -l <"$T/logs/access.log" 2>/dev/null || echo 0)" -ge "$1" ]; }
-requests_of() { sed -n 's/^requests \([0-9]*\).*/\1/p' "$1"; }
-failures_of() {
-	awk '{ print $4 + $6 + $8 + $10 + $12 }' "$1"
-}
-
-# load [-tls]: 50 clients, three SIGHUPs once requests flow, the result
-# line in $T/load.
-load() {
-	rm -f "$T/stop" "$T/load"
-	perl tests/lib/kaload.pl "$@" -n 50 -host a.test "$PORT" "$T/stop" \
-	    >"$T/load" 2>"$T/load.err" &
-	_lp=$!
-	base=$(grep -c 'configuration reloaded' "$T/stderr")
-	# requests are flowing once the access log grows
-	wait_for logged 200
-	for _n in 1 2 3; do
-		sleep 1
-		kill -HUP "$HTTPD_PID"
-		wait_for reloaded $((base + _n))
-	done
-	sleep 1
-	touch "$T/stop"
-	wait "$_lp"
-}
-
 conf="server \"a.test\" {
 	listen on 127.0.0.1 port $PORT
-	log access \"access.log\"
 }"
 PREFORK=2 httpd_start "$conf"
 
@@ -68,12 +32,12 @@ is "$(sed -n 's/^idle: //p' "$T/idle")" EOF \
 is "$(sed -n 's/^after: //p' "$T/idle")" drained \
     "reload: a request sent after that FIN is drained, no reset"
 
-load
-note "$(cat "$T/load")"
-ok $([ "$(requests_of "$T/load")" -gt 500 ]; echo $?) \
+reload_load "$HTTPD_PID" "$T/stderr" "$PORT"
+note "$(cat "$RL/load")"
+ok $([ "$(requests_of "$RL/load")" -ge 50 ]; echo $?) \
     "keep-alive load: requests were served"
-is "$(failures_of "$T/load")" 0 "keep-alive: no failed request in 3 reloads" ||
-    diag "$(head -n 20 "$T/load.err")"
+is "$(failures_of "$RL/load")" 0 "keep-alive: no failed request in 3 reloads" ||
+    diag "$(head -n 20 "$RL/load.err")"
 httpd_stop
 
 conf="server \"a.test\" {
@@ -82,16 +46,14 @@ conf="server \"a.test\" {
 		certificate \"$C/a.crt\"
 		key \"$C/a.key\"
 	}
-	log access \"access.log\"
 }"
-rm -f "$T/logs/access.log"
 PREFORK=2 httpd_start "$conf"
-load -tls
-note "$(cat "$T/load")"
-ok $([ "$(requests_of "$T/load")" -gt 100 ]; echo $?) \
+reload_load "$HTTPD_PID" "$T/stderr" "$PORT" -tls -host a.test
+note "$(cat "$RL/load")"
+ok $([ "$(requests_of "$RL/load")" -ge 50 ]; echo $?) \
     "TLS keep-alive load: requests were served"
-is "$(failures_of "$T/load")" 0 "TLS keep-alive: no failed request in 3 reloads" ||
-    diag "$(head -n 20 "$T/load.err")"
+is "$(failures_of "$RL/load")" 0 "TLS keep-alive: no failed request in 3 reloads" ||
+    diag "$(head -n 20 "$RL/load.err")"
 httpd_stop
 
 done_testing

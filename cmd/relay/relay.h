@@ -34,7 +34,14 @@ enum {
 	RELAY_DRAIN_SECONDS = 30,	/* a draining worker's last chance */
 	RELAY_CONNECT_MS = 5000,	/* a host that takes longer is down */
 	RELAY_IDLE_PER_HOST = 64,	/* HTTP connections kept, per worker */
-	RELAY_IDLE_MS = 10000		/* each for at most */
+	RELAY_IDLE_MS = 10000,		/* each for at most */
+	/*
+	 * Draining, an HTTP client between requests is let go only once it
+	 * has been quiet this long: a request may be on its way, and it is
+	 * answered (Connection: close), not cut off.  httpd's grace.
+	 */
+	RELAY_DRAIN_IDLE_MS = 2000,
+	RELAY_LINGER_MS = 2000		/* after our half-close, at most */
 };
 
 /* A host of a table instance, or the address of a `forward to` line. */

@@ -577,6 +577,19 @@ session_event(struct worker *w, struct session *s, bool server,
 	session_update(w, s);
 }
 
+/* The host's connection: kept for another session if it can be. */
+void
+session_release_host(struct worker *w, struct session *s)
+{
+	if (s->http != NULL && s->srv.fd != -1 && poolable(s) &&
+	    http_host_reusable(s)) {
+		upstream_keep(&w->idle, &s->host->idle, s->srv.fd);
+		s->srv.fd = -1;
+		s->srv_have = 0;
+	}
+	session_drop_server(s);
+}
+
 void
 session_close(struct worker *w, struct session *s, const char *why,
     bool error)
@@ -586,12 +599,7 @@ session_close(struct worker *w, struct session *s, const char *why,
 	s->done = why;
 	s->error = error;
 	relay_log_session(w, s);
-	if (s->http != NULL && s->srv.fd != -1 && poolable(s) &&
-	    http_host_reusable(s)) {
-		upstream_keep(&w->idle, &s->host->idle, s->srv.fd);
-		s->srv.fd = -1;
-		s->srv_have = 0;
-	}
+	session_release_host(w, s);
 	if (s->http != NULL)
 		http_free(w, s);
 	inspect_free(w, s);
@@ -599,7 +607,6 @@ session_close(struct worker *w, struct session *s, const char *why,
 		stream_close_notify(&s->cli);
 	if (s->cli.fd != -1)
 		(void)close(s->cli.fd);
-	session_drop_server(s);
 	if (s->tls != NULL) {
 		tls_conn_release(s->tls);
 		free(s->tls);
@@ -642,7 +649,10 @@ session_timeouts(struct worker *w)
 	}
 }
 
-/* Draining: sessions that wait for a client's next request end now. */
+/*
+ * Draining: sessions that wait for a client's next request get the
+ * grace (RELAY_DRAIN_IDLE_MS) to send one, then end as idle (http.c).
+ */
 void
 session_drain_idle(struct worker *w)
 {

@@ -3,7 +3,7 @@
 # appears, counting failures the way wrk(1) does.
 #
 #   kaload.pl [-tls] [-new] [-n CLIENTS] [-path PATH] [-host NAME]
-#             PORT STOPFILE
+#             [-ready DIR] PORT STOPFILE
 #
 # Each client keeps its connection alive and sends the next request as
 # soon as the last response is whole, so a request is always on its way
@@ -13,7 +13,8 @@
 # the end or a reset of the connection before a whole response to a
 # sent request (read), no response within 10 s (timeout), a status other
 # than 200 (status).  -new sends "Connection: close" itself, one
-# request per connection.  Prints one line at the end:
+# request per connection.  -ready: each client writes DIR/ID once its
+# first response is in.  Prints one line at the end:
 #   requests N connect N read N write N timeout N status N
 # and, on stderr, the first few failures with their reason.
 use strict;
@@ -21,9 +22,10 @@ use warnings;
 use IO::Socket::INET;
 use Getopt::Long;
 
-my ($tls, $new, $n, $path, $host) = (0, 0, 50, '/', 'localhost');
+my ($tls, $new, $n, $path, $host, $ready) = (0, 0, 50, '/', 'localhost');
 GetOptions('tls' => \$tls, 'new' => \$new, 'n=i' => \$n,
-    'path=s' => \$path, 'host=s' => \$host) or die "usage\n";
+    'path=s' => \$path, 'host=s' => \$host, 'ready=s' => \$ready)
+    or die "usage\n";
 my ($port, $stop) = @ARGV;
 die "usage: kaload.pl [-tls] [-new] [-n N] PORT STOPFILE\n"
     unless defined $stop;
@@ -101,7 +103,10 @@ sub client {
 			my ($st, $why, $kind) = response($s);
 			alarm 0;
 			return [$kind, $why] unless defined $st;
-			$c{requests}++;
+			if ($c{requests}++ == 0 && defined $ready) {
+				my $f;
+				close($f) if open($f, '>', "$ready/$id");
+			}
 			return ['status', "status $st"] if $st != 200;
 			return [undef, $why];
 		};
