@@ -16,6 +16,7 @@
 
 #include "conf/httpd_conf.h"
 #include "http/http_request.h"
+#include "net/inherit.h"
 #include "net/privdrop.h"
 #include "tls/tls_cache.h"
 #include "tls/tls_site.h"
@@ -84,6 +85,8 @@ struct httpd_state {
 	struct tls_cache	*tls_cache;	/* shared by the workers */
 	struct privdrop_user	 user;
 	int			 verbose;
+	/* LISTEN_SOCKETS, the parent's for its life (net/inherit.h). */
+	struct inherited	*inherited;
 };
 
 /*

@@ -20,6 +20,7 @@
 #include "base/arena.h"
 #include "conf/relayd_conf.h"
 #include "filter.h"
+#include "net/inherit.h"
 #include "net/privdrop.h"
 #include "net/upstream.h"
 #include "net/statusfile.h"
@@ -120,6 +121,8 @@ struct relay_state {
 	struct arena		*mem;		/* relays, hosts, ports */
 	struct privdrop_user	 user;
 	const char		*statedir;
+	/* LISTEN_SOCKETS, the parent's for its life (net/inherit.h). */
+	struct inherited	*inherited;
 	int			 verbose;
 	bool			 debug;
 	struct rrelay		*relays;
