@@ -4,7 +4,7 @@
 # of doc/examples/s6-fdholder, paths and port changed), clients making a
 # new connection per request in a loop, and `s6-svc -t` three times: no
 # connection refused or reset, no request failed.  Then LISTEN_SOCKETS
-# itself: what httpd and relay say of a bad value.
+# itself: what httpd and relay say of a bad value; socketbind's errors.
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (privilege drop, chroot)"
@@ -90,4 +90,15 @@ for prog in httpd relay; do
 	    "$prog: fatal: LISTEN_SOCKETS: descriptor 6 is not an IPv4 or IPv6 socket; 100" \
 	    "$prog: LISTEN_SOCKETS naming a file"
 done
+
+# socketbind: only numeric addresses, ports in range.
+sb() { out=$(bin/socketbind "$@" 2>&1); echo "$out; $?"; }
+is "$(sb localhost 80 true)" \
+    "socketbind: fatal: localhost: not a numeric IPv4 or IPv6 address; 100" \
+    "socketbind: a name is refused"
+is "$(sb 127.0.0.1 0 true)" "socketbind: fatal: port 0: expected 1-65535; 100" \
+    "socketbind: port 0 is refused"
+P2=$(free_port)
+is "$(bin/socketbind 127.0.0.1 "$P2" sh -c 'ss -Hltn "sport = :$1" | wc -l' sh "$P2")" 1 \
+    "socketbind: the program runs with the socket listening"
 done_testing
