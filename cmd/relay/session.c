@@ -309,23 +309,6 @@ bind_transparent(int fd, const struct session *s)
 #define IP6T_SO_ORIGINAL_DST	80	/* linux/netfilter_ipv6/ip6_tables.h */
 #endif
 
-static bool
-same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
-	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
-	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
-	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return a4->sin_port == b4->sin_port &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return a6->sin6_port == b6->sin6_port &&
-	    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
-}
-
 /*
  * Where the client wanted to go before the firewall sent it here: the
  * destination NAT undid (nftables' redirect or dnat, SO_ORIGINAL_DST),
@@ -344,10 +327,10 @@ original_destination(const struct session *s, struct sockaddr_storage *ss)
 	else
 		r = getsockopt(s->cli.fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, ss,
 		    &len);
-	if (r == 0 && !same_endpoint(ss, &s->local))
+	if (r == 0 && !sockaddr_same(ss, &s->local))
 		return true;
 	*ss = s->local;
-	return !same_endpoint(&s->local, &s->listener->ss);
+	return !sockaddr_same(&s->local, &s->listener->ss);
 }
 
 /* forward to destination: the session's host, looked up once. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/die.h"
+#include "base/progopt.h"
 #include "base/sockopts.h"
 #include "net/listener.h"
 
@@ -33,17 +34,6 @@ usage(void)
 	fprintf(stderr, "usage: %s [-b backlog] [-d fd] address port prog "
 	    "[arg ...]\n", progname);
 	exit(DIE_USAGE);
-}
-
-static long
-number(const char *s, long min, long max, const char *what)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
-		die(DIE_USAGE, "%s %s: expected %ld-%ld", what, s, min, max);
-	return v;
 }
 
 /* A numeric IPv4 or IPv6 address and a port; no names, no guessing. */
@@ -75,6 +65,7 @@ main(int argc, char **argv)
 	long backlog = BACKLOG_DEFAULT;
 	int ch, to = 0, fd;
 	socklen_t len;
+	uint16_t port;
 	char err[128];
 
 	progname = "socketbind";
@@ -82,10 +73,10 @@ main(int argc, char **argv)
 	while ((ch = getopt(argc, argv, "+b:d:")) != -1) {
 		switch (ch) {
 		case 'b':
-			backlog = number(optarg, 1, BACKLOG_MAX, "-b");
+			backlog = progopt_number(optarg, 1, BACKLOG_MAX, "-b");
 			break;
 		case 'd':
-			to = (int)number(optarg, 0, 1023, "-d");
+			to = (int)progopt_number(optarg, 0, 1023, "-d");
 			break;
 		default:
 			usage();
@@ -95,8 +86,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 3)
 		usage();
-	len = address(argv[0], (uint16_t)number(argv[1], 1, 65535, "port"),
-	    &ss);
+	port = (uint16_t)progopt_number(argv[1], 1, 65535, "port");
+	len = address(argv[0], port, &ss);
 	sockopts_init(&so, backlog);
 	if ((fd = listener_open(&ss, len, &so, err, sizeof(err))) == -1)
 		die_sys(DIE_SYS, "%s", err);

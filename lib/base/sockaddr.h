@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,12 @@ enum { SOCKADDR_TEXT_MAX = 46 };
  */
 void	sockaddr_text(const struct sockaddr_storage *ss, char *buf,
 	    size_t size, uint16_t *port);
+
+/*
+ * Whether a and b are the same IPv4 or IPv6 endpoint: family, address
+ * and port (not the bytes a kernel may leave different, as sin_zero).
+ */
+bool	sockaddr_same(const struct sockaddr_storage *a,
+	    const struct sockaddr_storage *b);
 
 #endif

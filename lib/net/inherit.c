@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/die.h"
+#include "base/sockaddr.h"
 #include "net/inherit.h"
 
 static const char ENV_NAME[] = "LISTEN_SOCKETS";
@@ -116,23 +117,6 @@ inherit_init(struct inherited *in, char *err, size_t errlen)
 	return true;
 }
 
-/* Same family, port and address (and scope, for IPv6). */
-static bool
-same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
-	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return a4->sin_port == b4->sin_port &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return a6->sin6_port == b6->sin6_port &&
-	    a6->sin6_scope_id == b6->sin6_scope_id &&
-	    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
-}
-
 int
 inherit_take(struct inherited *in, int type, const struct sockaddr_storage *ss)
 {
@@ -141,7 +125,7 @@ inherit_take(struct inherited *in, int type, const struct sockaddr_storage *ss)
 	if (in == NULL)
 		return -1;
 	for (i = 0; i < in->n; i++)
-		if (in->type[i] == type && same_addr(&in->ss[i], ss)) {
+		if (in->type[i] == type && sockaddr_same(&in->ss[i], ss)) {
 			in->used[i] = true;
 			return in->fd[i];
 		}
