@@ -3,7 +3,7 @@
 # with its listening socket kept by s6-fdholder (the service directories
 # of doc/examples/s6-fdholder, paths and port changed), clients making a
 # new connection per request in a loop, and `s6-svc -t` three times: no
-# connection refused or reset, no request failed.  Then LISTEN_SOCKETS
+# connection refused or reset, no request failed; then relay the same.  Then LISTEN_SOCKETS
 # itself: what httpd and relay say of a bad value; socketbind's errors.
 . "${0%/*}/tap.sh"
 cd "${0%/*}/.." || bail_out "no source tree"
@@ -35,35 +35,57 @@ sed -i -e "s|/usr/local/sbin/|$PWD/bin/|g" \
 s6-svscan "$S" >"$T/scan.log" 2>&1 &
 SCAN_PID=$!
 
-up_ready() { [ "$(s6-svstat -o up,ready "$S/httpd" 2>/dev/null)" = "true true" ]; }
-pid_of() { s6-svstat -o pid "$S/httpd"; }
-restarted() { [ "$(pid_of)" != "$1" ] && up_ready; }
+up_ready() { [ "$(s6-svstat -o up,ready "$S/$1" 2>/dev/null)" = "true true" ]; }
+pid_of() { s6-svstat -o pid "$S/$1"; }
+restarted() { [ "$(pid_of "$1")" != "$2" ] && up_ready "$1"; }
+all_ready() { [ "$(ls "$RL/ready" | wc -l)" -ge 4 ]; }
 
-wait_for up_ready || diag "$(cat "$T/scan.log")"
+# restarts SERVICE PORT: 4 clients, a new connection per request, while
+# the service is restarted three times; the verdict.
+restarts() {
+	rm -rf "$RL/stop" "$RL/ready"
+	mkdir "$RL/ready"
+	perl tests/lib/kaload.pl -new -n 4 -ready "$RL/ready" "$2" \
+	    "$RL/stop" >"$RL/load" 2>"$RL/load.err" &
+	lp=$!
+	wait_for all_ready
+	for n in 1 2 3; do
+		pid=$(pid_of "$1")
+		s6-svc -t "$S/$1"
+		wait_for restarted "$1" "$pid" || diag "restart $n not seen"
+		sleep 0.5
+	done
+	touch "$RL/stop"
+	wait "$lp"
+	note "$1: $(cat "$RL/load")"
+	ok $([ "$(requests_of "$RL/load")" -ge 4 ]; echo $?) \
+	    "$1: requests were served"
+	is "$(failures_of "$RL/load")" 0 \
+	    "$1: three restarts, no connection refused or reset, no request failed" ||
+	    diag "$(head -n 20 "$RL/load.err")"
+	is "$(grep -c "$1: stopped" "$T/scan.log")" 3 "$1 did stop three times"
+}
+
+wait_for up_ready httpd || diag "$(cat "$T/scan.log")"
 is "$(curl -s "http://127.0.0.1:$PORT/")" hello "httpd serves, its socket from the holder"
 like "$(s6-fdholder-list "$S/fdholder/s")" "^tcp:127.0.0.1:$PORT\$" \
     "the holder keeps the listening socket"
+restarts httpd "$PORT"
 
-rm -rf "$RL/stop" "$RL/ready"
-mkdir "$RL/ready"
-perl tests/lib/kaload.pl -new -n 4 -ready "$RL/ready" "$PORT" "$RL/stop" \
-    >"$RL/load" 2>"$RL/load.err" &
-lp=$!
-wait_for eval '[ "$(ls "$RL/ready" | wc -l)" -ge 4 ]'
-for n in 1 2 3; do
-	pid=$(pid_of)
-	s6-svc -t "$S/httpd"
-	wait_for restarted "$pid" || diag "restart $n not seen"
-	sleep 0.5
-done
-touch "$RL/stop"
-wait "$lp"
-note "$(cat "$RL/load")"
-ok $([ "$(requests_of "$RL/load")" -ge 4 ]; echo $?) "requests were served"
-is "$(failures_of "$RL/load")" 0 \
-    "three restarts: no connection refused or reset, no request failed" ||
-    diag "$(head -n 20 "$RL/load.err")"
-is "$(grep -c 'httpd: stopped' "$T/scan.log")" 3 "httpd did stop three times"
+# relay the same way, an HTTP relay in front of that httpd.
+RP=$(free_port)
+mkdir -p "$T/state"
+printf 'http protocol web { }\nrelay www {\n\tlisten on 127.0.0.1 port %s\n\tprotocol web\n\tforward to 127.0.0.1 port %s\n}\n' \
+    "$RP" "$PORT" >"$T/relayd.conf"
+cp -R doc/examples/s6-fdholder/relay "$S/"
+sed -i -e "s|/usr/local/sbin/|$PWD/bin/|g" \
+    -e "s|/run/relayd|$T/state|" -e "s|/etc/relayd.conf|$T/relayd.conf|" \
+    -e "s|^define addr .*|define addr 127.0.0.1|" \
+    -e "s|^define port .*|define port $RP|" "$S/relay/run"
+s6-svscanctl -a "$S"
+wait_for up_ready relay || diag "$(cat "$T/scan.log")"
+is "$(curl -s "http://127.0.0.1:$RP/")" hello "relay serves, its socket from the holder"
+restarts relay "$RP"
 stop_scan
 
 # LISTEN_SOCKETS that cannot be right: refused at start, exit 100.
