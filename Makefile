@@ -27,7 +27,7 @@ bin/redirectd: LIBS += -lnftables
 # than by hand; already on the machine as a dependency of libnftables.
 bin/routerd: LIBS += -lmnl
 
-PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd
+PROGS	 = httpd fcgi-bridge checkd relay redirectd routerd socketbind
 BINS	 = $(PROGS:%=bin/%)
 LIB_SRC	 = $(wildcard lib/*/*.c)
 LIB_H	 = $(wildcard lib/*/*.h)

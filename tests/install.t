@@ -6,7 +6,7 @@ dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 make -s install DESTDIR="$dest" PREFIX=/opt/suite >/dev/null 2>&1
 ok $? "make install DESTDIR=... PREFIX=/opt/suite"
-for prog in httpd fcgi-bridge checkd relay redirectd routerd; do
+for prog in httpd fcgi-bridge checkd relay redirectd routerd socketbind; do
 	[ -x "$dest/opt/suite/sbin/$prog" ]
 	ok $? "$prog installed in PREFIX/sbin"
 	[ -f "$dest/opt/suite/share/man/man8/$prog.8" ]

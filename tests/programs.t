@@ -14,7 +14,7 @@ synopsis() {
 	    tr -s ' \t\n' '   ' | sed 's/^ *//; s/ *$//'
 }
 
-for prog in httpd checkd relay redirectd routerd fcgi-bridge; do
+for prog in httpd checkd relay redirectd routerd fcgi-bridge socketbind; do
 	"bin/$prog" -Z >"$tmp/out" 2>"$tmp/err"
 	is "$?" 100 "$prog: unknown flag exits 100"
 	usage=$(grep '^usage: ' "$tmp/err" | sed 's/^usage: //')

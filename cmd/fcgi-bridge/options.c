@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/die.h"
+#include "base/progopt.h"
 #include "bridge.h"
 
 _Noreturn static void
@@ -15,17 +16,6 @@ usage(void)
 	fprintf(stderr, "usage: %s [-dv] [-p path] [-r fd] [-s socket] "
 	    "[-t timeout] [-U user] [-u user]\n", progname);
 	exit(DIE_USAGE);
-}
-
-static long
-number(const char *s, long min, long max, const char *what)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
-		die(DIE_USAGE, "%s %s: expected %ld-%ld", what, s, min, max);
-	return v;
 }
 
 void
@@ -49,13 +39,14 @@ options_parse(struct bridge_opt *o, int argc, char **argv)
 			o->chroot = optarg;
 			break;
 		case 'r':
-			o->readyfd = (int)number(optarg, 3, 1023, "-r");
+			o->readyfd = (int)progopt_number(optarg, 3, 1023, "-r");
 			break;
 		case 's':
 			o->socket = optarg;
 			break;
 		case 't':
-			o->timeout = number(optarg, 1, BRIDGE_TIMEOUT_MAX, "-t");
+			o->timeout = progopt_number(optarg, 1,
+			    BRIDGE_TIMEOUT_MAX, "-t");
 			break;
 		case 'U':
 			o->socket_user = optarg;

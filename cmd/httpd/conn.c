@@ -364,15 +364,36 @@ start_linger(struct worker *w, struct conn *c)
 	c->deadline = w->loop.now + LINGER_MS;
 }
 
+/*
+ * Between requests while draining: the connection waits for a request
+ * that may be on its way, but not past the grace (conn_timeouts then
+ * closes it as idle).
+ */
+static void
+drain_deadline(struct worker *w, struct conn *c)
+{
+	int64_t grace = w->loop.now + HTTPD_DRAIN_IDLE_SECONDS * 1000;
+
+	if (c->deadline > grace)
+		c->deadline = grace;
+}
+
 static void
 finish_response(struct worker *w, struct conn *c)
 {
 	accesslog_write(w, c);
 	release_response(w, c);
 	c->nrequests++;
-	if (!c->keep_alive || w->draining) {
+	/*
+	 * The response said whether the connection goes on; it is closed
+	 * only if it said so.  One that said keep-alive before the drain
+	 * began waits for the next request, which is answered with
+	 * Connection: close.  Draining, every close lingers: the client
+	 * must read the last response before our close could reset it.
+	 */
+	if (!c->keep_alive) {
 		/* Linger only if the client may still be sending to us. */
-		if (c->used < c->inlen ||
+		if (c->used < c->inlen || w->draining ||
 		    http_status_is_error(c->log.status))
 			start_linger(w, c);
 		else
@@ -390,17 +411,29 @@ finish_response(struct worker *w, struct conn *c)
 	memset(&c->log, 0, sizeof(c->log));
 	c->state = CONN_READING;
 	set_deadline(w, c, default_server(c)->connection.request_timeout);
+	if (w->draining)
+		drain_deadline(w, c);
 }
 
-static void
-linger(struct worker *w, struct conn *c)
+/*
+ * Read and drop what the client sends after our half-close, raw (TLS
+ * records included); true once it has ended or failed.
+ */
+static bool
+linger_read(struct conn *c)
 {
 	char sink[4096];
 	ssize_t n;
 
 	while ((n = read(c->s.fd, sink, sizeof(sink))) > 0)
 		;
-	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+	return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+static void
+linger(struct worker *w, struct conn *c)
+{
+	if (linger_read(c))
 		conn_close(w, c);
 	else
 		c->s.readable = false;
@@ -492,15 +525,31 @@ conn_timeouts(struct worker *w)
 				c->deadline = w->loop.now + LINGER_MS;
 			continue;
 		}
+		/*
+		 * An idle keep-alive connection ends with a half-close: a
+		 * request that crossed it is read and dropped, not met with
+		 * a reset.  A lingering one is read one last time, so that
+		 * its close finds nothing unread.
+		 */
+		if (c->state == CONN_LINGER) {
+			(void)linger_read(c);
+			conn_close(w, c);
+			continue;
+		}
 		c->done = "timeout";
-		conn_close(w, c);
+		if (c->state == CONN_READING && c->nrequests > 0)
+			start_linger(w, c);
+		else
+			conn_close(w, c);
 	}
 }
 
 /*
- * Draining: close the keep-alive connections that wait between requests.
- * A connection that has not sent its first request yet is kept: it was
- * accepted to be served, and its client cannot know it should retry.
+ * Draining: the keep-alive connections that wait between requests get
+ * the grace (HTTPD_DRAIN_IDLE_SECONDS) to send one more, then are closed
+ * as idle.  A connection that has not sent its first request yet keeps
+ * its request timeout: it was accepted to be served, and its client
+ * cannot know it should retry.
  */
 void
 conn_drain_idle(struct worker *w)
@@ -512,6 +561,6 @@ conn_drain_idle(struct worker *w)
 		c = &w->conns[i];
 		if (c->state == CONN_READING && c->inlen == 0 &&
 		    c->nrequests > 0)
-			conn_close(w, c);
+			drain_deadline(w, c);
 	}
 }

@@ -16,6 +16,7 @@
 
 #include "conf/httpd_conf.h"
 #include "http/http_request.h"
+#include "net/inherit.h"
 #include "net/privdrop.h"
 #include "tls/tls_cache.h"
 #include "tls/tls_site.h"
@@ -39,7 +40,16 @@ enum {
 	 */
 	HTTPD_OUTBUF = 16384,
 	HTTPD_SEGS_MAX = 2 * 4 + 2,	/* multipart: part heads and ranges */
-	HTTPD_DRAIN_SECONDS = 30	/* SIGTERM: longest wait for requests */
+	HTTPD_DRAIN_SECONDS = 30,	/* SIGTERM: longest wait for requests */
+	/*
+	 * Draining, a keep-alive connection between requests is closed only
+	 * once it has been quiet this long: a request may be on its way, and
+	 * a client that sends one is answered (with Connection: close), not
+	 * cut off.  Two seconds cover a browser between a page and its parts
+	 * and any client in a request loop; one quieter is as idle as one
+	 * whose keep-alive timeout ends, and is closed the same way.
+	 */
+	HTTPD_DRAIN_IDLE_SECONDS = 2
 };
 
 struct listener_tls;
@@ -75,6 +85,8 @@ struct httpd_state {
 	struct tls_cache	*tls_cache;	/* shared by the workers */
 	struct privdrop_user	 user;
 	int			 verbose;
+	/* LISTEN_SOCKETS, the parent's for its life (net/inherit.h). */
+	struct inherited	*inherited;
 };
 
 /*

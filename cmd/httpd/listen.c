@@ -6,7 +6,9 @@
  * replaced on reload without a connection ever being refused (with one
  * SO_REUSEPORT socket per worker, a worker's queue dies with it).  On
  * reload the sockets of the old generation are kept where the address is
- * the same.
+ * the same.  A socket handed over in LISTEN_SOCKETS (a descriptor holder
+ * keeps it across restarts: net/inherit.h) is taken rather than bound,
+ * and never closed here.
  *
  * Each socket carries what its connections inherit, so that accepting one
  * costs no further system call: TCP_NODELAY as its first server says, and
@@ -44,6 +46,8 @@ bind_socket(struct httpd_state *st, const struct sockaddr_storage *ss,
 	char err[128];
 	int fd;
 
+	if ((fd = inherit_take(st->inherited, SOCK_STREAM, ss)) != -1)
+		return fd;
 	if ((fd = listener_open(ss, len, tcp, err, sizeof(err))) == -1)
 		(void)setup_fail(st, true, "%s", err);
 	return fd;
@@ -150,7 +154,8 @@ listen_close_new(struct httpd_state *st, const struct httpd_state *old)
 	for (i = 0; i < st->nlisteners; i++)
 		if (st->listeners[i].fd != -1 && (old == NULL ||
 		    find_listener(old, &st->listeners[i].ss,
-		    st->listeners[i].sslen) == -1)) {
+		    st->listeners[i].sslen) == -1) &&
+		    !inherit_holds(st->inherited, st->listeners[i].fd)) {
 			(void)close(st->listeners[i].fd);
 			st->listeners[i].fd = -1;
 		}
@@ -163,7 +168,8 @@ listen_close_unused(const struct httpd_state *old,
 	size_t i;
 
 	for (i = 0; i < old->nlisteners; i++)
-		if (cur == NULL || find_listener(cur, &old->listeners[i].ss,
-		    old->listeners[i].sslen) == -1)
+		if ((cur == NULL || find_listener(cur, &old->listeners[i].ss,
+		    old->listeners[i].sslen) == -1) &&
+		    !inherit_holds(old->inherited, old->listeners[i].fd))
 			(void)close(old->listeners[i].fd);
 }

@@ -41,6 +41,7 @@ struct generation {
 
 struct parent {
 	struct progopt		 opt;
+	struct inherited	 inherited;	/* LISTEN_SOCKETS */
 	struct generation	 gens[PREFORK_GENERATIONS];
 	struct prefork		 workers;
 	int			 sigfd;
@@ -172,6 +173,7 @@ renew(struct parent *p, bool reread)
 	}
 	g->st.user = old->st.user;
 	g->st.verbose = old->st.verbose;
+	g->st.inherited = old->st.inherited;
 	if (!sandbox_possible(&g->st) || !listen_setup(&g->st, &old->st) ||
 	    !logfiles_open(&g->st) || !spooldir_setup(&g->st) ||
 	    !tls_setup(&g->st)) {
@@ -219,6 +221,21 @@ handle_signals(struct parent *p)
 	}
 }
 
+/*
+ * Sockets handed over by a descriptor holder (LISTEN_SOCKETS): taken by
+ * the listen addresses they are bound to.  One that no address wants is
+ * said at start and kept for a configuration that may.
+ */
+static void
+take_inherited(struct parent *p, struct generation *g)
+{
+	char err[256];
+
+	if (!inherit_init(&p->inherited, err, sizeof(err)))
+		die(DIE_USAGE, "%s", err);
+	g->st.inherited = &p->inherited;
+}
+
 static void
 check_chroot(const char *dir)
 {
@@ -263,11 +280,13 @@ main(int argc, char **argv)
 	check_chroot(g->st.conf->chroot);
 	if (!sandbox_possible(&g->st))
 		die(DIE_CONFIG, "%s", g->st.error);
+	take_inherited(&p, g);
 	if (!listen_setup(&g->st, NULL) || !logfiles_open(&g->st) ||
 	    !spooldir_setup(&g->st))
 		die(DIE_SYS, "%s", g->st.error);
 	if (!tls_setup(&g->st))
 		die(DIE_CONFIG, "%s", g->st.error);
+	inherit_warn_unused(&p.inherited);
 	p.sigfd = signals_fd(parent_signals, sizeof(parent_signals) /
 	    sizeof(parent_signals[0]));
 	g->used = true;

@@ -89,7 +89,10 @@ resp_head(struct worker *w, struct conn *c, int status)
 		return false;
 	c->outlen = c->outoff = 0;
 	c->log.status = status;
-	if (c->nrequests + 1 >= (unsigned long long)srv->connection.max_requests)
+	/* Draining, each response says it is the last: the client then
+	 * knows to send its next request on a new connection. */
+	if (c->nrequests + 1 >= (unsigned long long)srv->connection.max_requests
+	    || w->draining)
 		c->keep_alive = false;
 	if (!appendf(c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
 	    http_status_text(status), w->date))

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http/http_status.h"
 #include "http_relay.h"
@@ -113,6 +114,45 @@ fill(struct worker *w, struct hbuf *b, struct stream *st, bool *eof,
 		break;
 	}
 	return 0;
+}
+
+/*
+ * The end of the client's connection without a reset: our half-close
+ * (close_notify first under TLS), then what the client still sends is
+ * read and dropped until its own end or RELAY_LINGER_MS.  A close with
+ * bytes unread would send a reset, and a reset can destroy the last
+ * response before the client has read it.
+ */
+static void
+start_linger(struct worker *w, struct session *s, const char *why)
+{
+	struct http_sess *h = s->http;
+
+	session_release_host(w, s);
+	stream_shutdown(&s->cli);
+	h->phase = PH_LINGER;
+	s->state = SESS_HEAD;
+	if (s->done == NULL)
+		s->done = why;
+	s->deadline = w->loop.now + RELAY_LINGER_MS;
+	release_idle(w, h);
+}
+
+/* Lingering: read and drop; true once the client has ended. */
+static bool
+linger_read(struct session *s)
+{
+	char sink[4096];
+	ssize_t n;
+
+	if (s->cli.fd == -1)
+		return true;
+	while ((n = read(s->cli.fd, sink, sizeof(sink))) > 0)
+		;
+	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+		return true;
+	s->cli.readable = false;
+	return false;
 }
 
 /* Send what b holds; -1 failed. */
@@ -786,9 +826,17 @@ step(struct worker *w, struct session *s, bool *progress)
 		tunnel(w, s, progress);
 		break;
 	case PH_CLOSING:
-		if (hbuf_avail(&h->tocli) == 0 && stream_flushed(&s->cli))
+		if (hbuf_avail(&h->tocli) > 0 || !stream_flushed(&s->cli))
+			break;
+		/* The client may still be sending: no close under it. */
+		if (w->draining || s->error || (h->cin.p != NULL &&
+		    hbuf_avail(&h->cin) > 0))
+			start_linger(w, s, "done");
+		else
 			session_close(w, s, s->done != NULL ? s->done :
 			    "done", s->error);
+		break;
+	case PH_LINGER:
 		break;
 	}
 }
@@ -800,6 +848,13 @@ read_sides(struct worker *w, struct session *s, bool *progress)
 	struct http_sess *h = s->http;
 	bool want_cli = h->phase == PH_REQ_HEAD || h->phase == PH_REQ_BODY ||
 	    h->phase == PH_TUNNEL;
+
+	if (h->phase == PH_LINGER) {
+		if (linger_read(s))
+			session_close(w, s, s->done != NULL ? s->done : "done",
+			    s->error);
+		return 0;
+	}
 
 	if (want_cli && fill(w, &h->cin, &s->cli, &h->cli_eof, progress) ==
 	    -1)
@@ -813,6 +868,26 @@ read_sides(struct worker *w, struct session *s, bool *progress)
 		return 0;
 	}
 	return fill(w, &h->sin, &s->srv, &h->srv_eof, progress);
+}
+
+/*
+ * The session timeout from now; draining, a client between requests
+ * has only the grace left to send its next one.
+ */
+static void
+set_deadline(struct worker *w, struct session *s)
+{
+	struct http_sess *h = s->http;
+	int64_t grace = w->loop.now + RELAY_DRAIN_IDLE_MS;
+
+	/* The step may have ended the session. */
+	if (h == NULL || h->phase == PH_LINGER)
+		return;
+	s->deadline = w->loop.now + s->relay->timeout_ms;
+	if (w->draining && h->phase == PH_REQ_HEAD &&
+	    (h->cin.p == NULL || hbuf_avail(&h->cin) == 0) &&
+	    s->deadline > grace)
+		s->deadline = grace;
 }
 
 void
@@ -849,7 +924,7 @@ http_event(struct worker *w, struct session *s)
 		step(w, s, &progress);
 		if (!progress)
 			break;
-		s->deadline = w->loop.now + s->relay->timeout_ms;
+		set_deadline(w, s);
 	}
 }
 
@@ -909,17 +984,22 @@ http_timeout(struct worker *w, struct session *s)
 	if (h != NULL && (h->phase == PH_RESP_HEAD ||
 	    h->phase == PH_REQ_BODY) && !h->resp_started)
 		http_fail(w, s, 504, "host response timeout");
-	else if (h != NULL && h->phase == PH_REQ_HEAD &&
+	else if (h != NULL && h->phase == PH_LINGER) {
+		(void)linger_read(s);
+		session_close(w, s, s->done != NULL ? s->done : "done",
+		    s->error);
+	} else if (h != NULL && h->phase == PH_REQ_HEAD &&
 	    hbuf_avail(&h->cin) == 0)
-		session_close(w, s, "session timeout", false);
+		/* Idle: a request that crossed our end is read, dropped. */
+		start_linger(w, s, "session timeout");
 	else
 		session_close(w, s, "session timeout", true);
 }
 
-/* Draining: a session between requests ends now. */
+/* Draining: a session between requests has the grace left. */
 void
 http_drain(struct worker *w, struct session *s)
 {
 	if (s->http->phase == PH_REQ_HEAD && hbuf_avail(&s->http->cin) == 0)
-		session_close(w, s, "done", false);
+		set_deadline(w, s);
 }

@@ -42,7 +42,8 @@ enum http_phase {
 	PH_RESP_HEAD,	/* waiting for the host's response head */
 	PH_RESP_BODY,	/* passing the response body on */
 	PH_TUNNEL,	/* after 101: bytes both ways */
-	PH_CLOSING	/* the last bytes to the client, then close */
+	PH_CLOSING,	/* the last bytes to the client, then close */
+	PH_LINGER	/* half-closed: the client's bytes read, dropped */
 };
 
 struct http_sess {

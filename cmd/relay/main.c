@@ -42,6 +42,7 @@ struct parent {
 	struct prefork		workers;
 	int			sigfd;
 	int			syslog_fd;
+	struct inherited	inherited;	/* LISTEN_SOCKETS */
 };
 
 static const char *const default_users[] = { "_relayd", NULL };
@@ -116,6 +117,7 @@ static bool
 build(struct parent *p, struct generation *g, const struct relay_state *old)
 {
 	g->st.statedir = p->opt.statedir;
+	g->st.inherited = &p->inherited;
 	g->st.verbose = p->opt.verbose;
 	g->st.debug = p->opt.debug;
 	g->st.syslog_fd = p->syslog_fd;
@@ -187,6 +189,7 @@ main(int argc, char **argv)
 	static struct parent p;
 	struct generation *g = &p.gens[0];
 	struct pollfd pfd;
+	char err[256];
 
 	g->st.conf = conf_program_start(&p.opt, argc, argv, "relay",
 	    &relayd_grammar, "/etc/relayd.conf", "/run/relayd", true);
@@ -194,9 +197,12 @@ main(int argc, char **argv)
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	privdrop_find_user(p.opt.user, default_users, &g->st.user);
 	statwatch_statedir(p.opt.statedir);
+	if (!inherit_init(&p.inherited, err, sizeof(err)))
+		die(DIE_USAGE, "%s", err);
 	p.syslog_fd = p.opt.debug ? -1 : logsink_syslog_open("/dev/log");
 	if (!build(&p, g, NULL))
 		die(DIE_CONFIG, "%s", g->st.error);
+	inherit_warn_unused(&p.inherited);
 	p.sigfd = signals_fd(parent_signals, sizeof(parent_signals) /
 	    sizeof(parent_signals[0]));
 	g->used = true;

@@ -20,6 +20,7 @@
 #include "base/arena.h"
 #include "conf/relayd_conf.h"
 #include "filter.h"
+#include "net/inherit.h"
 #include "net/privdrop.h"
 #include "net/upstream.h"
 #include "net/statusfile.h"
@@ -34,7 +35,14 @@ enum {
 	RELAY_DRAIN_SECONDS = 30,	/* a draining worker's last chance */
 	RELAY_CONNECT_MS = 5000,	/* a host that takes longer is down */
 	RELAY_IDLE_PER_HOST = 64,	/* HTTP connections kept, per worker */
-	RELAY_IDLE_MS = 10000		/* each for at most */
+	RELAY_IDLE_MS = 10000,		/* each for at most */
+	/*
+	 * Draining, an HTTP client between requests is let go only once it
+	 * has been quiet this long: a request may be on its way, and it is
+	 * answered (Connection: close), not cut off.  httpd's grace.
+	 */
+	RELAY_DRAIN_IDLE_MS = 2000,
+	RELAY_LINGER_MS = 2000		/* after our half-close, at most */
 };
 
 /* A host of a table instance, or the address of a `forward to` line. */
@@ -113,6 +121,8 @@ struct relay_state {
 	struct arena		*mem;		/* relays, hosts, ports */
 	struct privdrop_user	 user;
 	const char		*statedir;
+	/* LISTEN_SOCKETS, the parent's for its life (net/inherit.h). */
+	struct inherited	*inherited;
 	int			 verbose;
 	bool			 debug;
 	struct rrelay		*relays;

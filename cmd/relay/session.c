@@ -314,23 +314,6 @@ bind_transparent(int fd, const struct session *s)
 #define IP6T_SO_ORIGINAL_DST	80	/* linux/netfilter_ipv6/ip6_tables.h */
 #endif
 
-static bool
-same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
-	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
-	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
-	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return a4->sin_port == b4->sin_port &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return a6->sin6_port == b6->sin6_port &&
-	    memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
-}
-
 /*
  * Where the client wanted to go before the firewall sent it here: the
  * destination NAT undid (nftables' redirect or dnat, SO_ORIGINAL_DST),
@@ -349,10 +332,10 @@ original_destination(const struct session *s, struct sockaddr_storage *ss)
 	else
 		r = getsockopt(s->cli.fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, ss,
 		    &len);
-	if (r == 0 && !same_endpoint(ss, &s->local))
+	if (r == 0 && !sockaddr_same(ss, &s->local))
 		return true;
 	*ss = s->local;
-	return !same_endpoint(&s->local, &s->listener->ss);
+	return !sockaddr_same(&s->local, &s->listener->ss);
 }
 
 /* forward to destination: the session's host, looked up once. */
@@ -582,6 +565,19 @@ session_event(struct worker *w, struct session *s, bool server,
 	session_update(w, s);
 }
 
+/* The host's connection: kept for another session if it can be. */
+void
+session_release_host(struct worker *w, struct session *s)
+{
+	if (s->http != NULL && s->srv.fd != -1 && poolable(s) &&
+	    http_host_reusable(s)) {
+		upstream_keep(&w->idle, &s->host->idle, s->srv.fd);
+		s->srv.fd = -1;
+		s->srv_have = 0;
+	}
+	session_drop_server(s);
+}
+
 void
 session_close(struct worker *w, struct session *s, const char *why,
     bool error)
@@ -591,12 +587,7 @@ session_close(struct worker *w, struct session *s, const char *why,
 	s->done = why;
 	s->error = error;
 	relay_log_session(w, s);
-	if (s->http != NULL && s->srv.fd != -1 && poolable(s) &&
-	    http_host_reusable(s)) {
-		upstream_keep(&w->idle, &s->host->idle, s->srv.fd);
-		s->srv.fd = -1;
-		s->srv_have = 0;
-	}
+	session_release_host(w, s);
 	if (s->http != NULL)
 		http_free(w, s);
 	inspect_free(w, s);
@@ -604,7 +595,6 @@ session_close(struct worker *w, struct session *s, const char *why,
 		stream_close_notify(&s->cli);
 	if (s->cli.fd != -1)
 		(void)close(s->cli.fd);
-	session_drop_server(s);
 	if (s->tls != NULL) {
 		tls_conn_release(s->tls);
 		free(s->tls);
@@ -647,7 +637,10 @@ session_timeouts(struct worker *w)
 	}
 }
 
-/* Draining: sessions that wait for a client's next request end now. */
+/*
+ * Draining: sessions that wait for a client's next request get the
+ * grace (RELAY_DRAIN_IDLE_MS) to send one, then end as idle (http.c).
+ */
 void
 session_drain_idle(struct worker *w)
 {

@@ -127,6 +127,9 @@ add_listener(struct relay_state *st, const struct relay_state *old,
 	prev = old != NULL ? find_listener(old, ss, len, r->dns) : -1;
 	if (prev != -1)
 		l->fd = old->listeners[prev].fd;
+	else if ((l->fd = inherit_take(st->inherited, r->dns ? SOCK_DGRAM :
+	    SOCK_STREAM, ss)) != -1)
+		;	/* handed over by a descriptor holder */
 	else if ((l->fd = (r->dns ? listener_open_udp : listener_open)(ss, len,
 	    relay_sockopts(r, &def), err, sizeof(err))) == -1)
 		return relay_fail(st, true, "relay %s: %s", r->name, err);
@@ -359,7 +362,8 @@ relay_teardown(struct relay_state *st, const struct relay_state *cur)
 	for (i = 0; i < st->nlisteners; i++)
 		if (st->listeners[i].fd != -1 && (cur == NULL ||
 		    find_listener(cur, &st->listeners[i].ss,
-		    st->listeners[i].sslen, st->listeners[i].udp) == -1))
+		    st->listeners[i].sslen, st->listeners[i].udp) == -1) &&
+		    !inherit_holds(st->inherited, st->listeners[i].fd))
 			(void)close(st->listeners[i].fd);
 	st->nlisteners = 0;
 	relay_tls_teardown(st);

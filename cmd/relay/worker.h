@@ -131,6 +131,7 @@ bool	session_connect(struct worker *, struct session *);
 void	session_update(struct worker *, struct session *);
 void	session_drain_idle(struct worker *);
 void	session_drop_server(struct session *);
+void	session_release_host(struct worker *, struct session *);
 void	session_expire_idle(struct worker *);
 bool	session_destination(struct session *, struct rforward *);
 

@@ -28,6 +28,17 @@ usage(bool statedir, bool user, const char *flags)
 	exit(DIE_USAGE);
 }
 
+long
+progopt_number(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		die(DIE_USAGE, "%s %s: expected %ld-%ld", what, s, min, max);
+	return v;
+}
+
 static int
 parse_fd(const char *s)
 {

@@ -42,6 +42,12 @@ void	progopt_parse_flags(struct progopt *, int, char **,
 	    const char *flags);
 
 /*
+ * A number argument of an option (what: "-t", "port"), min to max; out
+ * of range or not a number: "what s: expected min-max", exit DIE_USAGE.
+ */
+long	progopt_number(const char *s, long min, long max, const char *what);
+
+/*
  * s6's readiness protocol: one newline on *fd, then close it and set it
  * to -1.  Nothing if *fd is -1.
  */

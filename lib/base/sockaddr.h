@@ -28,4 +28,11 @@ void	sockaddr_text(const struct sockaddr_storage *ss, char *buf,
  */
 bool	sockaddr_is_any(const struct sockaddr_storage *ss);
 
+/*
+ * Whether a and b are the same IPv4 or IPv6 endpoint: family, address
+ * and port (not the bytes a kernel may leave different, as sin_zero).
+ */
+bool	sockaddr_same(const struct sockaddr_storage *a,
+	    const struct sockaddr_storage *b);
+
 #endif
