@@ -174,8 +174,17 @@ worker_main(struct httpd_state *st, int id)
 		n = evloop_wait(&w.loop, ev, EVENTS_MAX, w.loop.now +
 		    (w.loop.accept_paused ? 100 : 1000));
 		update_clock(&w);
+		/*
+		 * A drain signal first: a request that came in the same round
+		 * is then answered as a draining worker answers it, with
+		 * Connection: close.
+		 */
 		for (i = 0; i < n; i++)
-			dispatch(&w, &ev[i], &drain_deadline);
+			if (evloop_kind(ev[i].data.u64) == EVLOOP_SIGNAL)
+				dispatch(&w, &ev[i], &drain_deadline);
+		for (i = 0; i < n; i++)
+			if (evloop_kind(ev[i].data.u64) != EVLOOP_SIGNAL)
+				dispatch(&w, &ev[i], &drain_deadline);
 		resume_accept(&w);
 		accesslog_flush(&w);
 		if (w.loop.now - last_tick >= 1000) {
