@@ -174,13 +174,13 @@ send_head(struct worker *w, struct conn *c, struct fcgi_req *fr, size_t end)
 	ok = resp_head(w, c, status);
 	for (i = 0; ok && i < fr->nfields; i++)
 		if (!hop_by_hop(fr->fields[i].name))
-			ok = resp_header(c, fr->fields[i].name, "%s",
+			ok = resp_field(c, fr->fields[i].name,
 			    fr->fields[i].value);
 	if (ok && fr->length_left >= 0)
-		ok = resp_header(c, "Content-Length", "%lld",
-		    (long long)fr->length_left);
+		ok = resp_field_num(c, "Content-Length",
+		    (unsigned long long)fr->length_left);
 	if (ok && fr->chunked_out)
-		ok = resp_header(c, "Transfer-Encoding", "chunked");
+		ok = resp_field(c, "Transfer-Encoding", "chunked");
 	if (!ok || !resp_end_head(c))
 		return false;
 	fr->head_sent = true;

@@ -111,13 +111,50 @@ file_is_regular(struct worker *w, const struct httpd_server *srv,
 	return regular;
 }
 
-/* ETag from modification time and size: changes when the file does. */
+/* "type/subtype" into out, cut to fit. */
 static void
-make_etag(const struct stat *st, char *out, size_t size)
+media_text(const struct httpd_media *m, char *out, size_t size)
 {
-	(void)snprintf(out, size, "\"%llx-%llx\"",
-	    (unsigned long long)st->st_mtim.tv_sec,
-	    (unsigned long long)st->st_size);
+	size_t t = strlen(m->type), u = strlen(m->subtype);
+
+	if (t + 1 + u >= size) {
+		(void)snprintf(out, size, "%s/%s", m->type, m->subtype);
+		return;
+	}
+	memcpy(out, m->type, t);
+	out[t] = '/';
+	memcpy(out + t + 1, m->subtype, u + 1);
+}
+
+/* v in lowercase hex at out, without leading zeros; the end. */
+static char *
+put_hex(char *out, unsigned long long v)
+{
+	static const char digit[] = "0123456789abcdef";
+	int shift = 60;
+
+	while (shift > 0 && (v >> shift) == 0)
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*out++ = digit[(v >> shift) & 0xf];
+	return out;
+}
+
+/*
+ * ETag from modification time and size, "mtime-size" in hex: changes
+ * when the file does.  out has room for 36 bytes.
+ */
+static void
+make_etag(const struct stat *st, char *out)
+{
+	char *p = out;
+
+	*p++ = '"';
+	p = put_hex(p, (unsigned long long)st->st_mtim.tv_sec);
+	*p++ = '-';
+	p = put_hex(p, (unsigned long long)st->st_size);
+	*p++ = '"';
+	*p = '\0';
 }
 
 static bool
@@ -187,11 +224,11 @@ static bool
 validators(struct conn *c, const char *type, const char *etag,
     const char *lastmod, bool gzip)
 {
-	return (type == NULL || resp_header(c, "Content-Type", "%s", type)) &&
-	    resp_header(c, "Last-Modified", "%s", lastmod) &&
-	    resp_header(c, "ETag", "%s", etag) &&
-	    (!gzip || (resp_header(c, "Content-Encoding", "gzip") &&
-	    resp_header(c, "Vary", "Accept-Encoding")));
+	return (type == NULL || resp_field(c, "Content-Type", type)) &&
+	    resp_field(c, "Last-Modified", lastmod) &&
+	    resp_field(c, "ETag", etag) &&
+	    (!gzip || (resp_field(c, "Content-Encoding", "gzip") &&
+	    resp_field(c, "Vary", "Accept-Encoding")));
 }
 
 static void
@@ -282,8 +319,8 @@ send_multipart(struct worker *w, struct conn *c, int fd, uint64_t size,
 	}
 	resp_add_mem(c, parts + start[n], start[n + 1] - start[n]);
 	total += sb.len;
-	if (!resp_header(c, "Content-Length", "%llu",
-	    (unsigned long long)total) || !resp_end_head(c))
+	if (!resp_field_num(c, "Content-Length", (unsigned long long)total) ||
+	    !resp_end_head(c))
 		fail_head(w, c);
 }
 
@@ -304,7 +341,7 @@ send_ranges(struct worker *w, struct conn *c, int fd, const struct stat *st,
 	if (!resp_header(c, "Content-Range", "bytes %llu-%llu/%llu",
 	    (unsigned long long)r[0].first, (unsigned long long)r[0].last,
 	    (unsigned long long)size) ||
-	    !resp_header(c, "Content-Length", "%llu",
+	    !resp_field_num(c, "Content-Length",
 	    (unsigned long long)(r[0].last - r[0].first + 1)) ||
 	    !resp_end_head(c)) {
 		fail_head(w, c);
@@ -350,13 +387,13 @@ send_file(struct worker *w, struct conn *c, int fd, const char *mem,
 	size_t n = 0;
 	enum http_range_result rr = HTTP_RANGE_IGNORE;
 
-	make_etag(st, etag, sizeof(etag));
+	make_etag(st, etag);
 	http_date_format(st->st_mtim.tv_sec, lastmod);
 	c->file = fd;
 	if (not_modified(w, st, etag)) {
 		if (!resp_head(w, c, HTTP_STATUS_NOT_MODIFIED) ||
-		    !resp_header(c, "Last-Modified", "%s", lastmod) ||
-		    !resp_header(c, "ETag", "%s", etag) || !resp_end_head(c))
+		    !resp_field(c, "Last-Modified", lastmod) ||
+		    !resp_field(c, "ETag", etag) || !resp_end_head(c))
 			fail_head(w, c);
 		return;
 	}
@@ -372,7 +409,7 @@ send_file(struct worker *w, struct conn *c, int fd, const char *mem,
 	if (!resp_head(w, c, rr == HTTP_RANGE_PARTIAL ?
 	    HTTP_STATUS_PARTIAL_CONTENT : HTTP_STATUS_OK) ||
 	    !validators(c, rr == HTTP_RANGE_PARTIAL && n > 1 ? NULL : type,
-	    etag, lastmod, gzip) || !resp_header(c, "Accept-Ranges", "bytes")) {
+	    etag, lastmod, gzip) || !resp_field(c, "Accept-Ranges", "bytes")) {
 		fail_head(w, c);
 		return;
 	}
@@ -380,7 +417,7 @@ send_file(struct worker *w, struct conn *c, int fd, const char *mem,
 		send_ranges(w, c, fd, st, type, ranges, n);
 		return;
 	}
-	if (!resp_header(c, "Content-Length", "%llu",
+	if (!resp_field_num(c, "Content-Length",
 	    (unsigned long long)st->st_size) || !resp_end_head(c)) {
 		fail_head(w, c);
 		return;
@@ -428,7 +465,7 @@ serve_regular(struct worker *w, struct conn *c, const struct httpd_server *srv,
 	struct stat gst;
 	int gfd;
 
-	(void)snprintf(type, sizeof(type), "%s/%s", m->type, m->subtype);
+	media_text(m, type, sizeof(type));
 	if (srv->gzip_static && accepts_gzip(w) &&
 	    (gfd = open_gzip(w, rfd, path, &gst)) != -1) {
 		(void)close(fd);
@@ -504,7 +541,7 @@ serve_cached(struct worker *w, struct conn *c, const struct httpd_server *srv,
 	    fcache_find(w, rfd, path, &st, &data) == NULL)
 		return false;
 	m = mime_lookup(w, srv, path);
-	(void)snprintf(type, sizeof(type), "%s/%s", m->type, m->subtype);
+	media_text(m, type, sizeof(type));
 	send_file(w, c, -1, data, st, type, false);
 	return true;
 }

@@ -134,8 +134,8 @@ listing_serve(struct worker *w, struct conn *c, int dfd, const char *path)
 	}
 	c->heap = page;
 	if (!resp_head(w, c, HTTP_STATUS_OK) ||
-	    !resp_header(c, "Content-Type", "text/html; charset=utf-8") ||
-	    !resp_header(c, "Content-Length", "%zu", len) ||
+	    !resp_field(c, "Content-Type", "text/html; charset=utf-8") ||
+	    !resp_field_num(c, "Content-Length", len) ||
 	    !resp_end_head(c)) {
 		resp_error(w, c, HTTP_STATUS_INTERNAL_ERROR, NULL);
 		return;

@@ -22,32 +22,58 @@ conf_of(const struct conn *c)
 	return c->listener->servers[0];
 }
 
+/*
+ * The head is written piece by piece with copies, not printf: a response
+ * takes a dozen pieces, and formatting each cost more than the rest of
+ * serving a small file from memory.  A piece that does not fit poisons
+ * the buffer (see resp_end_head).
+ */
 static bool
-append(struct conn *c, const char *fmt, va_list ap)
+put(struct conn *c, const char *s, size_t n)
 {
-	int n;
-
-	if (c->outlen >= HTTPD_OUTBUF)
-		return false;
-	n = vsnprintf(c->out + c->outlen, HTTPD_OUTBUF - c->outlen, fmt, ap);
-	if (n < 0 || (size_t)n >= HTTPD_OUTBUF - c->outlen) {
-		c->outlen = HTTPD_OUTBUF;	/* poisoned: see resp_end_head */
+	if (c->outlen >= HTTPD_OUTBUF || n >= HTTPD_OUTBUF - c->outlen) {
+		c->outlen = HTTPD_OUTBUF;
 		return false;
 	}
-	c->outlen += (size_t)n;
+	memcpy(c->out + c->outlen, s, n);
+	c->outlen += n;
 	return true;
+}
+
+static bool
+put_str(struct conn *c, const char *s)
+{
+	return put(c, s, strlen(s));
+}
+
+static bool
+put_num(struct conn *c, unsigned long long v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return put(c, digits + i, sizeof(digits) - i);
 }
 
 static bool
 appendf(struct conn *c, const char *fmt, ...)
 {
+	char text[HTTPD_OUTBUF];
 	va_list ap;
-	bool ok;
+	int n;
 
 	va_start(ap, fmt);
-	ok = append(c, fmt, ap);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return ok;
+	if (n < 0 || (size_t)n >= sizeof(text)) {
+		c->outlen = HTTPD_OUTBUF;
+		return false;
+	}
+	return put(c, text, (size_t)n);
 }
 
 /* `header set` or `header remove` names this field: ours is not sent. */
@@ -64,19 +90,38 @@ overridden(const struct conn *c, const char *name)
 }
 
 bool
-resp_header(struct conn *c, const char *name, const char *fmt, ...)
+resp_field(struct conn *c, const char *name, const char *value)
 {
-	va_list ap;
-	bool ok;
-
 	if (overridden(c, name))
 		return true;
-	if (!appendf(c, "%s: ", name))
-		return false;
+	return put_str(c, name) && put(c, ": ", 2) && put_str(c, value) &&
+	    put(c, "\r\n", 2);
+}
+
+bool
+resp_field_num(struct conn *c, const char *name, unsigned long long value)
+{
+	if (overridden(c, name))
+		return true;
+	return put_str(c, name) && put(c, ": ", 2) && put_num(c, value) &&
+	    put(c, "\r\n", 2);
+}
+
+bool
+resp_header(struct conn *c, const char *name, const char *fmt, ...)
+{
+	char value[HTTPD_OUTBUF];
+	va_list ap;
+	int n;
+
 	va_start(ap, fmt);
-	ok = append(c, fmt, ap);
+	n = vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
-	return ok && appendf(c, "\r\n");
+	if (n < 0 || (size_t)n >= sizeof(value)) {
+		c->outlen = HTTPD_OUTBUF;
+		return false;
+	}
+	return resp_field(c, name, value);
 }
 
 /* The status line and the fields every response carries. */
@@ -94,13 +139,15 @@ resp_head(struct worker *w, struct conn *c, int status)
 	if (c->nrequests + 1 >= (unsigned long long)srv->connection.max_requests
 	    || w->draining)
 		c->keep_alive = false;
-	if (!appendf(c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
-	    http_status_text(status), w->date))
+	if (!put(c, "HTTP/1.1 ", 9) || !put_num(c, (unsigned)status) ||
+	    !put(c, " ", 1) || !put_str(c, http_status_text(status)) ||
+	    !put(c, "\r\nDate: ", 8) || !put_str(c, w->date) ||
+	    !put(c, "\r\n", 2))
 		return false;
-	if (!srv->no_banner && !resp_header(c, "Server", "httpd"))
+	if (!srv->no_banner && !resp_field(c, "Server", "httpd"))
 		return false;
-	return appendf(c, "Connection: %s\r\n",
-	    c->keep_alive ? "keep-alive" : "close");
+	return c->keep_alive ? put_str(c, "Connection: keep-alive\r\n") :
+	    put_str(c, "Connection: close\r\n");
 }
 
 /*
@@ -116,14 +163,15 @@ resp_end_head(struct conn *c)
 	for (h = srv->headers; h != NULL; h = h->next)
 		if (h->op != HTTPD_HEADER_REMOVE &&
 		    (h->always || !http_status_is_error(c->log.status)) &&
-		    !appendf(c, "%s: %s\r\n", h->name, h->value))
+		    (!put_str(c, h->name) || !put(c, ": ", 2) ||
+		    !put_str(c, h->value) || !put(c, "\r\n", 2)))
 			return false;
 	if (c->listener->tls && srv->hsts.enabled &&
 	    !appendf(c, "Strict-Transport-Security: max-age=%lld%s%s\r\n",
 	    srv->hsts.max_age, srv->hsts.subdomains ? "; includeSubDomains" :
 	    "", srv->hsts.preload ? "; preload" : ""))
 		return false;
-	return appendf(c, "\r\n");
+	return put(c, "\r\n", 2);
 }
 
 /* Forget a planned file body: an error replaces it. */
@@ -245,9 +293,9 @@ error_page(struct worker *w, struct conn *c, int status, const char *location,
 	if (http_status_is_error(status))
 		c->keep_alive = c->keep_alive && keeps_connection(status);
 	if (!resp_head(w, c, status) ||
-	    !resp_header(c, "Content-Type", "text/html; charset=utf-8") ||
+	    !resp_field(c, "Content-Type", "text/html; charset=utf-8") ||
 	    !resp_header(c, "Content-Length", "%d", n) ||
-	    (location != NULL && !resp_header(c, "Location", "%s", location)) ||
+	    (location != NULL && !resp_field(c, "Location", location)) ||
 	    (status == HTTP_STATUS_METHOD_NOT_ALLOWED && !resp_header(c,
 	    "Allow", "GET, HEAD")) ||
 	    (range_size != NULL && !resp_header(c, "Content-Range",

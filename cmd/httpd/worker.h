@@ -182,6 +182,9 @@ size_t	vhost_index(const struct listener *, struct http_slice host);
 
 /* response.c */
 bool	resp_head(struct worker *, struct conn *, int status);
+/* A field of the head, unless `header set|remove` names it. */
+bool	resp_field(struct conn *, const char *name, const char *value);
+bool	resp_field_num(struct conn *, const char *name, unsigned long long);
 bool	resp_header(struct conn *, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 bool	resp_end_head(struct conn *);

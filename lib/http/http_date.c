@@ -63,16 +63,37 @@ http_civil_time(int64_t t, struct http_civil *c)
 	c->weekday = (unsigned)(((z % 7) + 11) % 7);
 }
 
+static void
+two_digits(char *out, unsigned v)
+{
+	out[0] = (char)('0' + v / 10 % 10);
+	out[1] = (char)('0' + v % 10);
+}
+
 void
 http_date_format(time_t t, char *out)
 {
 	struct http_civil c;
 
 	http_civil_time((int64_t)t, &c);
-	(void)snprintf(out, HTTP_DATE_LEN + 1,
-	    "%s, %02u %s %04d %02u:%02u:%02u GMT", days[c.weekday], c.day,
-	    months[c.month - 1], (int)(c.year % 10000), c.hour, c.minute,
-	    c.second);
+	/* "Sun, 06 Nov 1994 08:49:37 GMT", by hand: httpd writes two a
+	 * response, and printf cost more than the rest of the head. */
+	memcpy(out, days[c.weekday], 3);
+	out[3] = ',';
+	out[4] = ' ';
+	two_digits(out + 5, c.day);
+	out[7] = ' ';
+	memcpy(out + 8, months[c.month - 1], 3);
+	out[11] = ' ';
+	two_digits(out + 12, (unsigned)(c.year % 10000) / 100);
+	two_digits(out + 14, (unsigned)(c.year % 100));
+	out[16] = ' ';
+	two_digits(out + 17, c.hour);
+	out[19] = ':';
+	two_digits(out + 20, c.minute);
+	out[22] = ':';
+	two_digits(out + 23, c.second);
+	memcpy(out + 25, " GMT", 5);
 }
 
 static int
