@@ -139,9 +139,11 @@ check: setup
 
 test: check
 
+# make run NAME=https [KEYS="PORT=9000"]: a composed example by name
+# (doc/examples/compose); plain make run: the default site.
 run: setup
 	$(MAKE) all
-	sh tools/run.sh
+	sh tools/run.sh $(NAME) $(KEYS)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \

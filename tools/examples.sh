@@ -4,8 +4,9 @@
 #   *.conf       the example configurations of doc/examples
 #   s6/PROG      a service directory per program, its run scripts naming
 #                the programs in SBINDIR rather than /usr/local/sbin
-#   compose/NAME each composed example, made by tools/compose.sh with
-#                its defaults (paths of a real system) and SBINDIR
+#   compose/     the composed examples (templates) and compose.sh, which
+#                makes one where the operator wants it, SBINDIR its
+#                default for the programs' directory
 set -eu
 cd "$(dirname "$0")/.."
 dest=$1
@@ -23,12 +24,9 @@ for svc in doc/examples/s6/*/; do
 		mv "$f.new" "$f"
 	done
 done
-if [ -d doc/examples/compose ]; then
-	install -d "$dest/compose"
-	install -m 644 doc/examples/compose/README "$dest/compose"
-	for ex in doc/examples/compose/*/; do
-		name=$(basename "$ex")
-		rm -rf "${dest:?}/compose/$name"
-		sh tools/compose.sh "$name" "$dest/compose/$name" "SBIN=$sbin"
-	done
-fi
+# The composed examples stay templates, for compose.sh to make where
+# the operator wants them; its default SBIN becomes SBINDIR.
+rm -rf "${dest:?}/compose"
+cp -R doc/examples/compose "$dest/compose"
+sed "s|SBIN=/usr/local/sbin|SBIN=$sbin|" doc/examples/compose/compose.sh \
+    >"$dest/compose/compose.sh"
