@@ -43,9 +43,15 @@ s6-svc -d "$SCAN/backend"
 wait_for 15 hosts_up 0
 ok $? "backend down: checkd marks both hosts down"
 is "$(code)" 503 "relay answers 503 with no host up"
+wait_for 5 grep -q 'table-alert: ALERT: table web has no host up' \
+    "$T/svscan.out"
+ok $? "checkd's 'table web down', through s6-log on a pipe: table-alert's alert"
 s6-svc -u "$SCAN/backend"
 wait_for 15 hosts_up 2 && wait_for 5 get /
 ok $? "backend up again: relay serves again"
+wait_for 5 grep -q 'table-alert: table web has a host up again' \
+    "$T/svscan.out"
+ok $? "... and table-alert says so"
 
 svc_trio checkd hosts_up 2
 svc_trio relay get /

@@ -252,6 +252,7 @@ checker_main(const struct checker_setup *s)
 	privdrop_die_with_parent(parent);
 	hosts_restore(&c);
 	report_prune(&c);
+	demote_prune(&c);
 	for (i = 0; i < c.ntables; i++)
 		report_table(&c, &c.tables[i]);
 	setup_loop(&c);

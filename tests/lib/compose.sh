@@ -75,7 +75,12 @@ compose_stop() {
 	s6-svscanctl -t "$SCAN" 2>/dev/null
 	wait "$SCAN_PID"
 	SCAN_PID=
+	# A reader at the end of a pipe (table-alert) sees EOF and exits
+	# a moment after the writer it was forked by.
+	wait_for 5 _no_leftovers
 }
+
+_no_leftovers() { [ -z "$(leftovers)" ]; }
 
 leftovers() {
 	{
