@@ -94,6 +94,8 @@ make_example() {
 		printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nhello from cgi\\n"\n' \
 		    >"$www/cgi-bin/hello"
 		chmod 755 "$www/cgi-bin" "$www/cgi-bin/hello" ;;
+	ha)
+		man_site "$www/htdocs" "Two nodes sharing an address" ;;
 	https)
 		man_site "$www/htdocs" "A load-balanced site: checkd and relay"
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
@@ -136,6 +138,12 @@ if [ $# -ge 1 ]; then
 		echo "run.sh: the programs bind, chroot and drop privileges: run 'make run' as root" >&2
 		exit 1
 	fi
+	case "$name $*" in
+	ha\ *IFACE=*VIP=* | ha\ *VIP=*IFACE=*) ;;
+	ha*)	echo "run.sh: ha puts a virtual address on an interface of this" \
+		    "machine: name both, make run NAME=ha KEYS='IFACE=... VIP=...'" >&2
+		exit 1 ;;
+	esac
 	make_example "$name" "$run/$name" "$@"
 	scandir=$run/$name/ex/scan
 	s6-svscan "$scandir" &
@@ -146,7 +154,7 @@ if [ $# -ge 1 ]; then
 		case $name in
 		https)	echo "https://localhost:$port/ (certificate: $run/$name/ssl/www.crt)" ;;
 		cgi)	echo "http://127.0.0.1:$port/cgi-bin/hello" ;;
-		static | php) echo "http://127.0.0.1:$port/" ;;
+		static | php | ha) echo "http://127.0.0.1:$port/" ;;
 		esac
 		echo "logs: $run/$name/log/*/current"
 	else

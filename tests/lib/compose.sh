@@ -58,7 +58,11 @@ compose_start() {	# [namespace]
 	SCAN_PID=$!
 	wait_for 20 _supervised || return 1
 	# shellcheck disable=SC2046
-	s6-svwait -U -t 30000 $(ls -d "$SCAN"/*/)
+	s6-svwait -U -t 30000 $(ls -d "$SCAN"/*/) && return 0
+	for _s in "$SCAN"/*/; do	# which one, for the reader
+		diag "$(basename "$_s"): $(s6-svstat "$_s")"
+	done
+	return 1
 }
 
 # Every process under s6-svscan, for leftovers to look for after it.
