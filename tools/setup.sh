@@ -15,6 +15,9 @@ pkgs="$pkgs mandoc cppcheck clang libclang-rt-14-dev"
 # strace: fcgi_bridge.t checks which calls give the socket its owner and
 # stops the bridge between bind and chown; procps: pgrep for leftovers
 pkgs="$pkgs strace procps"
+# keepalived: the VRRP daemon of the ha example; compose_ha.t runs two
+# nodes of it in namespaces (DESIGN.md says why this one)
+pkgs="$pkgs keepalived"
 
 missing=
 for p in $pkgs; do

@@ -33,7 +33,7 @@ trap 'rm -f "$vals"' EXIT
 {
 	echo "DIR=$dest"
 	echo "SBIN=/usr/local/sbin"
-	grep -v '^#' "$src/defaults" | grep '='
+	grep -v '^#' "$src/defaults" | grep '=' || true
 	for kv; do
 		case $kv in
 		[A-Z]*=*) echo "$kv" ;;
@@ -44,14 +44,22 @@ trap 'rm -f "$vals"' EXIT
 
 cp -R "$src/." "$dest"
 rm -f "$dest/defaults"
-find "$dest" -type f | while read -r f; do
-	perl -i -e '
-	    my %v;
-	    open(my $in, "<", shift) or die;
+find "$dest" -type f >"$vals.files"
+trap 'rm -f "$vals" "$vals.files"' EXIT
+while read -r f; do
+	perl -e '
+	    my ($vals, $f) = @ARGV;
+	    my (%v, $text);
+	    open(my $in, "<", $vals) or die "compose.sh: $vals: $!\n";
 	    while (<$in>) { chomp; my ($k, $x) = split /=/, $_, 2; $v{$k} = $x }
-	    while (<>) {
-		s/\@([A-Z][A-Z0-9]*)\@/exists $v{$1} ? $v{$1} :
-		    die "compose.sh: $ARGV: no value for \@$1\@\n"/ge;
-		print;
-	    }' "$vals" "$f"
-done
+	    open(my $fh, "<", $f) or die "compose.sh: $f: $!\n";
+	    { local $/; $text = <$fh> }
+	    close $fh;
+	    for my $k ($text =~ /\@([A-Z][A-Z0-9]*)\@/g) {
+		exists $v{$k} or die "compose.sh: $f: no value for \@$k\@\n";
+	    }
+	    $text =~ s/\@([A-Z][A-Z0-9]*)\@/$v{$1}/g;
+	    open($fh, ">", $f) or die "compose.sh: $f: $!\n";
+	    print $fh $text;
+	    close $fh or die "compose.sh: $f: $!\n";' "$vals" "$f" || exit 1
+done <"$vals.files"
