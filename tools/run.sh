@@ -24,19 +24,20 @@ run=$top/bin/run
 port=${PORT:-8080}
 
 # The manual pages as HTML, and an index of them, in DIR.
-man_site() {	# dir title
+man_site() {	# dir title [intro]
 	mkdir -p "$1/man"
 	{
 		echo '<!DOCTYPE html><html><head><meta charset="utf-8">'
 		echo "<title>$2</title></head><body>"
-		echo "<h1>$2</h1><p>The manual pages:</p><ul>"
+		echo "<h1>$2</h1><p>${3:-}"
+		echo 'The manual pages:</p><ul>'
 		for page in doc/*.5 doc/*.8; do
-			name=$(basename "$page")
-			mandoc -Thtml -Oman=%N.%S.html "$page" \
-			    >"$1/man/$name.html"
-			echo "<li><a href=\"man/$name.html\">$name</a></li>"
+			pg=$(basename "$page")
+			mandoc -Thtml -Oman=%N.%S.html "$page" >"$1/man/$pg.html"
+			echo "<li><a href=\"man/$pg.html\">$pg</a></li>"
 		done
-		echo '</ul></body></html>'
+		echo '</ul><p><a href="man/">All pages, as a directory listing</a></p>'
+		echo '</body></html>'
 	} >"$1/index.html"
 }
 
@@ -183,22 +184,9 @@ mkdir -p "$run/www/htdocs/man" "$run/www/logs" "$run/state"
 for svc in httpd checkd relay; do
 	mkdir -p "$run/scan/$svc/log" "$run/log/$svc"
 done
+man_site "$run/www/htdocs" "httpd and relayd for Linux" \
+    "Served by this httpd. relay chose this host; checkd checks both."
 chmod 755 "$run" "$run/www" "$run/www/htdocs" "$run/www/htdocs/man"
-{
-	echo '<!DOCTYPE html><html><head><meta charset="utf-8">'
-	echo '<title>httpd and relayd for Linux</title></head><body>'
-	echo '<h1>httpd and relayd for Linux</h1><p>Served by this httpd.'
-	echo 'relay chose this host; checkd checks both.'
-	echo 'The manual pages:</p><ul>'
-	for page in doc/*.5 doc/*.8; do
-		name=$(basename "$page")
-		mandoc -Thtml -Oman=%N.%S.html "$page" \
-		    >"$run/www/htdocs/man/$name.html"
-		echo "<li><a href=\"man/$name.html\">$name</a></li>"
-	done
-	echo '</ul><p><a href="man/">All pages, as a directory listing</a></p>'
-	echo '</body></html>'
-} >"$run/www/htdocs/index.html"
 
 backend=$((port + 1))
 cat >"$run/httpd.conf" <<CONF
