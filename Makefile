@@ -1,9 +1,13 @@
 # One Makefile builds the suite: make, make check, make run, make install.
-# Variables a packager may set: CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR.
+# Variables a packager may set: CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR,
+# SBINDIR, MANDIR, EXAMPLEDIR.
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+# The example configurations, s6 service directories and composed
+# examples (tools/examples.sh).
+EXAMPLEDIR ?= $(PREFIX)/share/doc/httpd-relayd/examples
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -135,9 +139,11 @@ check: setup
 
 test: check
 
+# make run NAME=https [KEYS="PORT=9000"]: a composed example by name
+# (doc/examples/compose); plain make run: the default site.
 run: setup
 	$(MAKE) all
-	sh tools/run.sh
+	sh tools/run.sh $(NAME) $(KEYS)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
@@ -145,6 +151,7 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(SBINDIR)
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
+	sh tools/examples.sh $(DESTDIR)$(EXAMPLEDIR) $(SBINDIR)
 	# A package creates the users in its own scripts: only a real
 	# install (no DESTDIR) does it here.
 	if [ -z "$(DESTDIR)" ]; then sh tools/users.sh; fi

@@ -74,28 +74,8 @@ is "$(cat "$D/out")" 'table inet relayd {
 	}
 }' "-n prints the nftables table"
 
-# The network.
-for ns in $C $R ${N}b1 ${N}b2 ${N}b3; do
-	ip netns add "$ns" || skip_all "cannot make network namespaces"
-	in_ns "$ns" ip link set lo up
-done
-link() {	# namespace its-if director-if v4-net v6-net
-	ip link add "$2" type veth peer name "$3" || skip_all "no veth pairs"
-	ip link set "$2" netns "$1"
-	ip link set "$3" netns "$R"
-	in_ns "$1" ip addr add "10.77.$4.2/24" dev "$2"
-	in_ns "$1" ip addr add "fd77:$5::2/64" dev "$2" nodad
-	in_ns "$1" ip link set "$2" up
-	in_ns "$R" ip addr add "10.77.$4.1/24" dev "$3"
-	in_ns "$R" ip addr add "fd77:$5::1/64" dev "$3" nodad
-	in_ns "$R" ip link set "$3" up
-	in_ns "$1" ip route add default via "10.77.$4.1"
-	in_ns "$1" ip -6 route add default via "fd77:$5::1"
-}
-link "$C" "${N}c" "${N}rc" 1 1
-for i in 1 2 3; do
-	link "${N}b$i" "${N}b$i" "${N}r$i" "1$i" "1$i"
-done
+# The network (tests/lib/redirectd_net.sh).
+net_up || skip_all "cannot make network namespaces and veth pairs"
 
 # What -n prints is what nftables loads: the composed example, checked
 # by nft itself.

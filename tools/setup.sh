@@ -16,6 +16,9 @@ pkgs="$pkgs mandoc cppcheck clang libclang-rt-14-dev"
 # stops the bridge between bind and chown, httpd_newconn.t counts the
 # calls of a new connection; procps: pgrep for leftovers
 pkgs="$pkgs strace procps"
+# keepalived: the VRRP daemon of the ha example; compose_ha.t runs two
+# nodes of it in namespaces (DESIGN.md says why this one)
+pkgs="$pkgs keepalived"
 
 missing=
 for p in $pkgs; do

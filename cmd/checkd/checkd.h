@@ -115,6 +115,8 @@ struct table {
 	bool			 conf_disabled;
 	bool			 dirty;		/* status file to rewrite */
 	uint64_t		 rounds;
+	int			 down;		/* no host up: 1, else 0;
+						   -1 before a verdict */
 };
 
 struct checker {
@@ -133,6 +135,7 @@ struct checker {
 	bool			 ready_sent;
 	bool			 summary_dirty;
 	bool			 has_children;	/* some host has a parent */
+	bool			 demote_written; /* demote/ files, once */
 	int64_t			 next_disable_scan;
 	int64_t			 next_summary;
 	uint64_t		 checks;	/* done since start */
@@ -196,6 +199,10 @@ void	report_table(struct checker *, struct table *);
 void	report_summary(struct checker *);
 void	report_event(const struct checker *, const struct host *);
 void	report_prune(struct checker *);
+
+/* demote.c: tables with no host up, events and demote/ files. */
+void	demote_update(struct checker *);
+void	demote_prune(const struct checker *);
 
 /* disable.c: the operator's disabled/ files. */
 void	disable_scan(struct checker *);

@@ -229,6 +229,7 @@ checker_main(const struct checker_setup *s)
 {
 	static struct checker c;
 	struct epoll_event ev[EVENTS_MAX];
+	pid_t parent = getppid();
 	int n, i;
 
 	c.conf = s->conf;
@@ -248,8 +249,10 @@ checker_main(const struct checker_setup *s)
 		die_sys(DIE_SYS, "fchdir %s", s->statedir);
 	(void)close(s->statefd);
 	privdrop_apply(".", &s->user);
+	privdrop_die_with_parent(parent);
 	hosts_restore(&c);
 	report_prune(&c);
+	demote_prune(&c);
 	for (i = 0; i < c.ntables; i++)
 		report_table(&c, &c.tables[i]);
 	setup_loop(&c);

@@ -115,6 +115,7 @@ disable_scan(struct checker *c)
 		if (c->tables[i].dirty && c->tables[i].pending == 0 &&
 		    c->tables[i].rounds > 0)
 			report_table(c, &c->tables[i]);
+	demote_update(c);
 out:
 	free(tables);
 	free(hosts);

@@ -143,6 +143,7 @@ hosts_build(struct checker *c)
 		t->conf_disabled = t->disabled = in->table->disable;
 		t->next = now;
 		t->dirty = true;
+		t->down = -1;
 		if (used + (size_t)in->table->nhosts > c->nids)
 			die(DIE_CONFIG, "table %s: more hosts than counted",
 			    in->table->name);

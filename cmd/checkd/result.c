@@ -145,6 +145,7 @@ round_end(struct checker *c, struct table *t)
 		if (c->tables[i].dirty)
 			report_table(c, &c->tables[i]);
 	(void)t;
+	demote_update(c);
 	c->summary_dirty = true;
 	maybe_ready(c);
 }

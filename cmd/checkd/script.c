@@ -253,6 +253,7 @@ helper_loop(const struct checker *c, int sock)
 int
 script_helper_start(const struct checker *c, const struct privdrop_user *u)
 {
+	pid_t parent;
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
@@ -261,11 +262,13 @@ script_helper_start(const struct checker *c, const struct privdrop_user *u)
 	case -1:
 		die_sys(DIE_SYS, "fork script helper");
 	case 0:
+		parent = getppid();
 		/* Nothing of the checker's: no raw socket, no readiness fd. */
 		if (dup2(sv[1], 3) == -1)
 			_exit(111);
 		(void)syscall(SYS_close_range, 4u, ~0u, 0);
 		privdrop_apply(NULL, u);
+		privdrop_die_with_parent(parent);
 		helper_loop(c, 3);
 	default:
 		break;

@@ -6,6 +6,7 @@
  *	DIR/disabled/	root, writable by root alone: the operator's switches
  *	DIR/tables/	the checker's user, 0755: the status files
  *	DIR/report/	the checker's user, 0755: summary and checkd.prom
+ *	DIR/demote/	the checker's user, 0755: demote GROUP counters
  *
  * The user may do what it likes inside tables/ and report/ (it writes
  * them), but cannot rename or replace them, nor touch disabled/.  Root
@@ -86,6 +87,7 @@ statedir_prepare(const char *dir, const struct privdrop_user *u)
 	check_disabled(dfd, dir);
 	give(dfd, dir, "tables", u);
 	give(dfd, dir, "report", u);
+	give(dfd, dir, "demote", u);
 	/* An older checkd's files at the top are stale: names removed. */
 	for (i = 0; i < sizeof(stale) / sizeof(stale[0]); i++)
 		(void)unlinkat(dfd, stale[i], 0);

@@ -148,11 +148,14 @@ worker_main(struct httpd_state *st, int id)
 	struct sandbox_sockets socks = { false, ports, 0, false, false };
 	int n, i;
 
+	pid_t parent = getppid();
+
 	w.st = st;
 	w.id = id;
 	/* Responders' names resolve while /etc is still in reach. */
 	fcgi_targets_init(&w);
 	privdrop_apply(st->conf->chroot, &st->user);
+	privdrop_die_with_parent(parent);
 	/* Descriptors the sandbox will not let us create afterwards. */
 	evloop_init(&w.loop);
 	conn_pools_init(&w);

@@ -33,6 +33,7 @@ serve(struct relay_state *st, const int *fds, int n)
 	static struct tls_keyproc_server srv[KEYPROC_WORKERS_MAX];
 	struct pollfd pfd[KEYPROC_WORKERS_MAX];
 	int keep[KEYPROC_WORKERS_MAX], i, open = n;
+	pid_t parent = getppid();
 	sigset_t none;
 
 	/* The parent blocks its signals for its signalfd: not ours. */
@@ -42,6 +43,7 @@ serve(struct relay_state *st, const int *fds, int n)
 	memcpy(keep, fds, (size_t)n * sizeof(keep[0]));
 	prefork_keep_fds(keep, (size_t)n);
 	privdrop_apply(st->statedir, &st->user);
+	privdrop_die_with_parent(parent);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sandbox_keyproc();
 	for (i = 0; i < n; i++) {

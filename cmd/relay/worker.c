@@ -200,12 +200,14 @@ static void
 setup(struct worker *w, struct relay_state *st, int id)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	pid_t parent = getppid();
 
 	w->st = st;
 	w->id = id;
 	/* Transparent forwards bind to clients' addresses: CAP_NET_RAW. */
 	privdrop_apply_keep(st->statedir, &st->user, st->transparent ?
 	    CAP_NET_RAW : -1);
+	privdrop_die_with_parent(parent);
 	/* No core, no ptrace by the same user: sessions' bytes are secret. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	evloop_init(&w->loop);

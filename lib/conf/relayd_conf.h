@@ -93,7 +93,7 @@ struct rd_table_opts {
 	enum rd_mode	 mode;
 	char		*key;		/* mode key as written, or NULL */
 	uint16_t	 port;		/* given port, 0: none */
-	char		*demote;	/* carp group (warned), or NULL */
+	char		*demote;	/* demote group (checkd's demote/), or NULL */
 };
 
 struct rd_host {

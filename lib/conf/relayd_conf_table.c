@@ -205,6 +205,19 @@ parse_mode(struct rd_parser *p, enum rd_context ctx, struct rd_table_opts *o)
 		conf_error(p->c, "mode not supported for relays");
 }
 
+/* A carp group's name, safe as a file name: no '/', no leading '.'. */
+static bool
+demote_group_ok(const char *s)
+{
+	if (*s == '.')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return false;
+	return true;
+}
+
 /* One table option; false when the next word is none. */
 static bool
 table_option(struct rd_parser *p, enum rd_context ctx,
@@ -226,9 +239,11 @@ table_option(struct rd_parser *p, enum rd_context ctx,
 	} else if (conf_accept(p->c, "mode"))
 		parse_mode(p, ctx, o);
 	else if (conf_accept(p->c, "demote")) {
-		conf_warn(p->c, "demote: Linux has no carp(4) demotion "
-		    "counters; ignored");
+		/* checkd names a file after it: demote/GROUP. */
 		o->demote = rd_name(p, "demote group", RD_IFNAME_MAX);
+		if (o->demote != NULL && !demote_group_ok(o->demote))
+			conf_error(p->c, "invalid demote group '%s': letters, "
+			    "digits, '-', '_' and '.', not first", o->demote);
 	} else
 		return false;
 	return true;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,4 +126,14 @@ privdrop_apply_keep(const char *dir, const struct privdrop_user *u,
 	if (setuid(0) != -1 || seteuid(0) != -1 || setgid(0) != -1 ||
 	    getuid() == 0 || geteuid() == 0)
 		die(DIE_SYS, "privileges could be regained after the drop");
+}
+
+void
+privdrop_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		die_sys(DIE_SYS, "prctl PR_SET_PDEATHSIG");
+	/* Died between fork and here: the signal will never come. */
+	if (getppid() != parent)
+		_exit(DIE_SYS);
 }

@@ -44,5 +44,15 @@ void	privdrop_apply(const char *dir, const struct privdrop_user *);
  */
 void	privdrop_apply_keep(const char *dir, const struct privdrop_user *,
 	    int cap);
+/*
+ * A forked child (a worker, a checker, a key process) dies with SIGKILL
+ * when its parent dies, so that a parent killed outright (SIGKILL, the
+ * OOM killer) leaves no worker holding its listening sockets or state:
+ * the supervisor's next start must find them free.  Call it after
+ * privdrop_apply (a change of credentials clears the setting) and before
+ * the sandbox; parent is getppid() as the child read it first thing
+ * after fork.  If the parent is already gone, the child exits.
+ */
+void	privdrop_die_with_parent(pid_t parent);
 
 #endif

@@ -2,7 +2,7 @@
 # the source tree, with NAMESPACES set to the namespaces the test makes
 # (names from $N, unique per run).  Sets N, C (client), R (director), D
 # (a temporary directory), STATE; kills RD_PID, CK_PID and PIDS at exit.
-#   in_ns NS CMD...           CMD in namespace NS
+#   in_ns, net_up, net_down   from redirectd_net.sh (the network)
 #   bad_n DESC MESSAGE CONF   -n refuses CONF with MESSAGE, nothing on stdout
 #   ask URL                   which backend answered (from the client), "fail"
 #   count N URL               the answers of N requests, counted: "b1:3 b2:3"
@@ -16,8 +16,7 @@ command -v ip >/dev/null && command -v nft >/dev/null &&
     bail_out "build first (make)"
 
 N=rd$$
-C=${N}c
-R=${N}r
+. tests/lib/redirectd_net.sh
 D=$(mktemp -d /tmp/redirectd-test.XXXXXX)
 chmod 755 "$D"
 STATE=$D/state
@@ -39,12 +38,6 @@ cleanup() {
 	rm -rf "$D"
 }
 trap cleanup EXIT
-
-in_ns() {	# namespace command...
-	_ns=$1
-	shift
-	ip netns exec "$_ns" "$@"
-}
 
 bad_n() {	# description expected-message config
 	printf '%s\n' "$3" >"$D/bad.conf"
