@@ -69,6 +69,8 @@ compose_make php "PORT=$PORT" || bail_out "compose php"
 compose_start
 ok $? "php: up and ready (php-fpm's readiness by s6-notifyoncheck)"
 is "$(get /index.php)" "hello from php-fpm, 42" "php: a PHP page through httpd"
+is "$(get /)" "hello from php-fpm, 42" \
+    "php: / runs index.php (the directory index takes the *.php location)"
 svc_trio httpd sh -c "curl -sf http://127.0.0.1:$PORT/index.php | grep -q 42"
 stopped_clean php
 

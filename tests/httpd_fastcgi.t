@@ -91,6 +91,11 @@ header('Content-Length: 6');
 echo "fixed\n";
 PHP
 cp "$T/htdocs/app/info.php" "$T/htdocs/tcp/info.php"
+mkdir -p "$T/htdocs/site/plain"
+cat >"$T/htdocs/site/index.php" <<'PHP'
+<?php echo "ran ", 1 + 1, "\n";
+PHP
+echo "plain index" >"$T/htdocs/site/plain/index.html"
 chown -R www-data "$T/htdocs"
 
 httpd_start "
@@ -105,6 +110,12 @@ server \"default\" {
 			socket \"/run/php.sock\"
 			param APP_ENV test
 		}
+	}
+	location \"/site/*.php\" {
+		fastcgi { socket \"/run/php.sock\" }
+	}
+	location \"/site/*\" {
+		directory { index \"index.php\" }
 	}
 }"
 for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -227,6 +238,14 @@ is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/app/info.php/a%0ab")" 404 \
 is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/app/nothing.php")" 404 \
     "a missing script: php-fpm's 404"
 like "$(curl -s "$URL/app/info.php")" 'SCRIPT_NAME' "still serving"
+
+# A directory index is served by the location of its own path (OpenBSD's
+# rule): index.php runs under the *.php location, never goes out as
+# source; a directory without it is served by the files' location.
+out=$(curl -s "$URL/site/")
+is "$out" "ran 2" "directory index index.php: run by php-fpm, not sent as source"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$URL/site/plain/")" 404 \
+    "... a directory without it: php-fpm's 404 for its index.php"
 
 # The responder is gone: 502, and httpd serves on.
 stop_fpm

@@ -93,6 +93,19 @@ file_exists(struct worker *w, const struct httpd_server *srv, const char *path)
 	return true;
 }
 
+bool
+file_is_directory(struct worker *w, const struct httpd_server *srv,
+    const char *path)
+{
+	int rfd = root_fd(w, srv->root), fd;
+
+	if (rfd == -1 || (fd = open_beneath(rfd, path, O_PATH |
+	    O_DIRECTORY)) == -1)
+		return false;
+	(void)close(fd);
+	return true;
+}
+
 /* A FastCGI script: a regular file below the root, links kept inside. */
 bool
 file_is_regular(struct worker *w, const struct httpd_server *srv,

@@ -348,6 +348,34 @@ block_return(struct worker *w, struct conn *c, const struct route *rt,
 	resp_error(w, c, loc->return_code, uri);
 }
 
+/*
+ * A directory's index is served by the location its own path selects, as
+ * OpenBSD's httpd does: "/" with `directory index "index.php"` goes to the
+ * `location "*.php"` that hands it to FastCGI -- served as a file, the
+ * script's source would go out.  Only for a location that serves files;
+ * rt->path gets the index when the location changes.
+ */
+static const struct httpd_server *
+index_location(struct worker *w, const struct httpd_server *srv,
+    const struct httpd_server *loc, struct route *rt)
+{
+	const struct httpd_server *next;
+	size_t plen = strlen(rt->path), ilen;
+
+	if (loc->index == NULL || loc->fastcgi.enabled ||
+	    loc->block != HTTPD_PASS || plen == 0 || rt->path[plen - 1] != '/')
+		return loc;
+	ilen = strlen(loc->index);
+	if (plen + ilen >= sizeof(rt->path) ||
+	    !file_is_directory(w, loc, strip_path(rt->path, loc->strip)))
+		return loc;
+	memcpy(rt->path + plen, loc->index, ilen + 1);
+	if ((next = select_location(w, srv, rt)) != loc)
+		return next;
+	rt->path[plen] = '\0';
+	return select_location(w, srv, rt);
+}
+
 void
 request_route(struct worker *w, struct conn *c)
 {
@@ -395,6 +423,7 @@ request_route(struct worker *w, struct conn *c)
 	c->log.conf = loc;
 	if (!apply_rewrites(w, c, &rt, srv, &loc))
 		return;
+	loc = index_location(w, srv, loc, &rt);
 	c->log.conf = loc;
 	switch (loc->block) {
 	case HTTPD_BLOCK_DROP:

@@ -201,6 +201,8 @@ void	file_serve(struct worker *, struct conn *,
 	    struct http_slice query);
 bool	file_exists(struct worker *, const struct httpd_server *,
 	    const char *path);
+bool	file_is_directory(struct worker *, const struct httpd_server *,
+	    const char *path);
 bool	file_is_regular(struct worker *, const struct httpd_server *,
 	    const char *path);
 
