@@ -931,10 +931,8 @@ http_event(struct worker *w, struct session *s)
 void
 http_start(struct worker *w, struct session *s)
 {
-	if ((s->http = calloc(1, sizeof(*s->http))) == NULL) {
-		session_close(w, s, "out of memory", true);
-		return;
-	}
+	s->http = &s->http_state;
+	memset(s->http, 0, sizeof(*s->http));
 	s->state = SESS_HEAD;
 	s->http->phase = PH_REQ_HEAD;
 	http_event(w, s);
@@ -951,7 +949,6 @@ http_free(struct worker *w, struct session *s)
 	hbuf_put(w, &h->tocli);
 	forget_replay(h);
 	free(h->log);
-	free(h);
 	s->http = NULL;
 }
 

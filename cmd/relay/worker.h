@@ -17,6 +17,7 @@
 #include "net/logsink.h"
 #include "net/statwatch.h"
 #include "net/stream.h"
+#include "http_relay.h"
 #include "relay.h"
 #include "tls/tls_keyproc.h"
 #include "tls/tls_server.h"
@@ -88,7 +89,13 @@ struct session {
 	struct half		 down;		/* host to client */
 	struct tls_conn		*tls;		/* client side, listen tls */
 	struct tls_client	*tcl;		/* host side, forward tls */
-	struct http_sess	*http;
+	struct http_sess	*http;		/* &http_state, or NULL */
+	/*
+	 * In the session rather than from malloc: small objects that live
+	 * as long as a connection, between the buffers that come and go,
+	 * would pin the heap's pages after a burst.
+	 */
+	struct http_sess	 http_state;
 	struct inspect		*insp;		/* TLS inspection, or NULL */
 	const char		*done;		/* why it ended, for the log */
 	bool			 error;		/* ... and whether an error */
