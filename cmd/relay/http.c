@@ -465,23 +465,22 @@ drop_host(struct worker *w, struct session *s)
 static void
 forget_replay(struct http_sess *h)
 {
-	free(h->replay);
-	h->replay = NULL;
 	h->replay_len = 0;
 }
 
-/* A request going out on a kept connection may have to go again. */
+/*
+ * A request going out on a kept connection may have to go again: its
+ * head, just written at the start of tosrv, stays there once sent.
+ */
 static void
 keep_replay(struct session *s)
 {
 	struct http_sess *h = s->http;
 
 	forget_replay(h);
-	if (!s->srv_reused || h->req.in != HTTP_BODY_NONE ||
-	    (h->replay = malloc(hbuf_avail(&h->tosrv))) == NULL)
-		return;
-	h->replay_len = hbuf_avail(&h->tosrv);
-	memcpy(h->replay, h->tosrv.p + h->tosrv.off, h->replay_len);
+	if (s->srv_reused && h->req.in == HTTP_BODY_NONE &&
+	    h->tosrv.p != NULL && h->tosrv.off == 0)
+		h->replay_len = h->tosrv.len;
 }
 
 /*
@@ -494,12 +493,11 @@ replay(struct worker *w, struct session *s)
 {
 	struct http_sess *h = s->http;
 
-	if (h->replay == NULL || hbuf_avail(&h->sin) > 0)
+	if (h->replay_len == 0 || hbuf_avail(&h->sin) > 0 ||
+	    h->tosrv.p == NULL || h->tosrv.len != h->replay_len)
 		return false;
 	drop_host(w, s);
 	h->tosrv.off = 0;
-	h->tosrv.len = h->replay_len;
-	memcpy(h->tosrv.p, h->replay, h->replay_len);
 	forget_replay(h);
 	body_init(&h->req, HTTP_BODY_NONE, OUT_LENGTH, 0);
 	h->phase = PH_REQ_BODY;
@@ -564,7 +562,12 @@ request_head(struct worker *w, struct session *s, bool *progress)
 	r = http_request_parse(h->cin.p + h->cin.off, hbuf_avail(&h->cin),
 	    &req);
 	if (r == HTTP_PARSE_MORE) {
-		if (hbuf_avail(&h->cin) >= s->relay->headerlen)
+		/*
+		 * Past headerlen, not at it: the parser may need one byte more
+		 * to give its own verdict (414 for a request line as long as
+		 * headerlen), whatever sizes the reads came in.
+		 */
+		if (hbuf_avail(&h->cin) > s->relay->headerlen)
 			http_fail(w, s, 413, "request head too large");
 		else if (h->cli_eof)
 			session_close(w, s, "client closed mid-head", true);

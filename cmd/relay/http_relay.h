@@ -64,9 +64,10 @@ struct http_sess {
 	 * A request without a body sent on a kept connection, kept until
 	 * the response begins: a host may close a kept connection just as
 	 * the request goes out, and the request then goes again, once, on
-	 * a new connection.
+	 * a new connection.  It is still at the start of tosrv, which
+	 * nothing writes to until the response begins: replay_len bytes
+	 * there, 0 if none.
 	 */
-	char		*replay;
 	size_t		 replay_len;
 	/* Filter rules: what stays with the connection from head to head. */
 	const char	*tag, *label;
