@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "worker.h"
 
 /* The options that apply: the location's, the server's, or the default's. */
@@ -50,30 +51,11 @@ static bool
 put_num(struct conn *c, unsigned long long v)
 {
 	char digits[24];
-	size_t i = sizeof(digits);
+	struct strbuf sb;
 
-	do {
-		digits[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	return put(c, digits + i, sizeof(digits) - i);
-}
-
-static bool
-appendf(struct conn *c, const char *fmt, ...)
-{
-	char text[HTTPD_OUTBUF];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(text)) {
-		c->outlen = HTTPD_OUTBUF;
-		return false;
-	}
-	return put(c, text, (size_t)n);
+	strbuf_init(&sb, digits, sizeof(digits));
+	strbuf_putnum(&sb, v, 1);
+	return put(c, digits, sb.len);
 }
 
 /* `header set` or `header remove` names this field: ours is not sent. */
@@ -166,10 +148,13 @@ resp_end_head(struct conn *c)
 		    (!put_str(c, h->name) || !put(c, ": ", 2) ||
 		    !put_str(c, h->value) || !put(c, "\r\n", 2)))
 			return false;
+	/* max-age is 0 to INT_MAX (httpd.conf's grammar). */
 	if (c->listener->tls && srv->hsts.enabled &&
-	    !appendf(c, "Strict-Transport-Security: max-age=%lld%s%s\r\n",
-	    srv->hsts.max_age, srv->hsts.subdomains ? "; includeSubDomains" :
-	    "", srv->hsts.preload ? "; preload" : ""))
+	    (!put_str(c, "Strict-Transport-Security: max-age=") ||
+	    !put_num(c, (unsigned long long)srv->hsts.max_age) ||
+	    (srv->hsts.subdomains && !put_str(c, "; includeSubDomains")) ||
+	    (srv->hsts.preload && !put_str(c, "; preload")) ||
+	    !put(c, "\r\n", 2)))
 		return false;
 	return put(c, "\r\n", 2);
 }
@@ -294,10 +279,10 @@ error_page(struct worker *w, struct conn *c, int status, const char *location,
 		c->keep_alive = c->keep_alive && keeps_connection(status);
 	if (!resp_head(w, c, status) ||
 	    !resp_field(c, "Content-Type", "text/html; charset=utf-8") ||
-	    !resp_header(c, "Content-Length", "%d", n) ||
+	    !resp_field_num(c, "Content-Length", (unsigned long long)n) ||
 	    (location != NULL && !resp_field(c, "Location", location)) ||
-	    (status == HTTP_STATUS_METHOD_NOT_ALLOWED && !resp_header(c,
-	    "Allow", "GET, HEAD")) ||
+	    (status == HTTP_STATUS_METHOD_NOT_ALLOWED &&
+	    !resp_field(c, "Allow", "GET, HEAD")) ||
 	    (range_size != NULL && !resp_header(c, "Content-Range",
 	    "bytes */%llu", (unsigned long long)*range_size)) ||
 	    (status == HTTP_STATUS_UNAUTHORIZED && c->realm != NULL &&

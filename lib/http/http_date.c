@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "http/http_date.h"
 
 static const char days[7][4] = {
@@ -63,37 +64,31 @@ http_civil_time(int64_t t, struct http_civil *c)
 	c->weekday = (unsigned)(((z % 7) + 11) % 7);
 }
 
-static void
-two_digits(char *out, unsigned v)
-{
-	out[0] = (char)('0' + v / 10 % 10);
-	out[1] = (char)('0' + v % 10);
-}
-
 void
 http_date_format(time_t t, char *out)
 {
 	struct http_civil c;
+	struct strbuf sb;
 
 	http_civil_time((int64_t)t, &c);
-	/* "Sun, 06 Nov 1994 08:49:37 GMT", by hand: httpd writes two a
+	/* "Sun, 06 Nov 1994 08:49:37 GMT", with copies: httpd writes two a
 	 * response, and printf cost more than the rest of the head. */
-	memcpy(out, days[c.weekday], 3);
-	out[3] = ',';
-	out[4] = ' ';
-	two_digits(out + 5, c.day);
-	out[7] = ' ';
-	memcpy(out + 8, months[c.month - 1], 3);
-	out[11] = ' ';
-	two_digits(out + 12, (unsigned)(c.year % 10000) / 100);
-	two_digits(out + 14, (unsigned)(c.year % 100));
-	out[16] = ' ';
-	two_digits(out + 17, c.hour);
-	out[19] = ':';
-	two_digits(out + 20, c.minute);
-	out[22] = ':';
-	two_digits(out + 23, c.second);
-	memcpy(out + 25, " GMT", 5);
+	strbuf_init(&sb, out, HTTP_DATE_LEN + 1);
+	strbuf_put(&sb, days[c.weekday], 3);
+	strbuf_put(&sb, ", ", 2);
+	strbuf_putnum(&sb, c.day, 2);
+	strbuf_put(&sb, " ", 1);
+	strbuf_put(&sb, months[c.month - 1], 3);
+	strbuf_put(&sb, " ", 1);
+	/* Four digits always, as the format's fixed length needs. */
+	strbuf_putnum(&sb, (uint64_t)((c.year % 10000 + 10000) % 10000), 4);
+	strbuf_put(&sb, " ", 1);
+	strbuf_putnum(&sb, c.hour, 2);
+	strbuf_put(&sb, ":", 1);
+	strbuf_putnum(&sb, c.minute, 2);
+	strbuf_put(&sb, ":", 1);
+	strbuf_putnum(&sb, c.second, 2);
+	strbuf_put(&sb, " GMT", 4);
 }
 
 static int
