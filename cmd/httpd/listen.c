@@ -63,8 +63,8 @@ enum { DEFER_ACCEPT_SECONDS = 1 };
 static bool
 inherited_options(struct httpd_state *st, const struct listener *l)
 {
-	if (!listener_set_nodelay(l->fd, l->servers[0]->tcp.nodelay != 0) ||
-	    !listener_defer_accept(l->fd, DEFER_ACCEPT_SECONDS))
+	if (!listener_hand_down(l->fd, l->servers[0]->tcp.nodelay != 0,
+	    DEFER_ACCEPT_SECONDS))
 		return setup_fail(st, true, "setsockopt on a listening socket");
 	return true;
 }

@@ -93,9 +93,8 @@ listener_inherited(struct relay_state *st, const struct rlistener *l)
 {
 	if (l->udp)
 		return true;
-	if (!listener_set_nodelay(l->fd, relay_nodelay(l->relay) == 1) ||
-	    !listener_defer_accept(l->fd, relay_defers_accept(l->relay,
-	    l->tls) ? 1 : 0))
+	if (!listener_hand_down(l->fd, relay_nodelay(l->relay) == 1,
+	    relay_defers_accept(l->relay, l->tls) ? 1 : 0))
 		return relay_fail(st, true, "relay %s: setsockopt on a "
 		    "listening socket", l->relay->name);
 	return true;

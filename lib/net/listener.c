@@ -209,18 +209,13 @@ listener_open_udp(const struct sockaddr_storage *ss, socklen_t len,
 }
 
 bool
-listener_set_nodelay(int lfd, bool on)
+listener_hand_down(int lfd, bool nodelay, int defer_seconds)
 {
-	int v = on;
+	int v = nodelay;
 
-	return setsockopt(lfd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0;
-}
-
-bool
-listener_defer_accept(int lfd, int seconds)
-{
-	return setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds,
-	    sizeof(seconds)) == 0;
+	return setsockopt(lfd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0 &&
+	    setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds,
+	    sizeof(defer_seconds)) == 0;
 }
 
 int

@@ -49,14 +49,14 @@ int	listener_open_udp(const struct sockaddr_storage *ss, socklen_t len,
 /*
  * Options a listening socket passes on to the connections it accepts,
  * set once here rather than once per connection: TCP_NODELAY (on or
- * off), and TCP_DEFER_ACCEPT -- a connection is handed over only once
- * its first bytes have come, so that the first read after accept finds
- * them (for protocols where the client speaks first; seconds bounds the
- * wait, after which the kernel hands it over anyway).  False if the
- * kernel refused.
+ * off), and TCP_DEFER_ACCEPT for defer_seconds (0: off) -- a connection
+ * is handed over only once its first bytes have come, so that the first
+ * read after accept finds them (for protocols where the client speaks
+ * first; after that long the kernel hands it over anyway).  Set again on
+ * a socket kept across a reload, as the new configuration says.  False
+ * if the kernel refused.
  */
-bool	listener_set_nodelay(int lfd, bool on);
-bool	listener_defer_accept(int lfd, int seconds);
+bool	listener_hand_down(int lfd, bool nodelay, int defer_seconds);
 
 /*
  * The next connection waiting on listening socket lfd, non-blocking and
