@@ -25,7 +25,7 @@
 #include "worker.h"
 
 enum {
-	ACCEPT_BATCH = 8,
+	ACCEPT_BATCH = 8,	/* a few per wake-up: one epoll round, one log write */
 	ACCEPT_PAUSE_MS = 100,	/* out of descriptors: wait, do not spin */
 	LINGER_MS = 2000	/* wait for the client's FIN after an error */
 };

@@ -267,9 +267,7 @@ connected(struct worker *w, struct session *s)
 		session_close(w, s, "TLS to host failed", true);
 		return;
 	}
-	/* HTTP relays copy through their buffers, tunnels included. */
-	if (s->relay->splice && !s->relay->http && !s->fwd->tls &&
-	    s->tls == NULL &&
+	if (s->relay->splice && !s->fwd->tls && s->tls == NULL &&
 	    s->fwd->proxy == 0 && (!open_pipe(&s->up.pipe) ||
 	    !open_pipe(&s->down.pipe))) {
 		session_close(w, s, "pipe failed", true);

@@ -315,8 +315,12 @@ setup_relay(struct relay_state *st, const struct relay_state *old,
 	r->proto = rc->protocol;
 	r->http = r->proto != NULL && r->proto->type == RD_PROTO_HTTP;
 	r->dns = r->proto != NULL && r->proto->type == RD_PROTO_DNS;
-	/* relayd splices TCP relays unless told not to. */
-	r->splice = r->proto == NULL || r->proto->tcp.splice != 0;
+	/*
+	 * relayd splices TCP relays unless told not to; HTTP relays copy
+	 * through their buffers, tunnels included, and never splice.
+	 */
+	r->splice = !r->http && (r->proto == NULL ||
+	    r->proto->tcp.splice != 0);
 	r->timeout_ms = rc->session_timeout * 1000;
 	r->headerlen = r->proto != NULL && r->proto->headerlen > 0 ?
 	    (size_t)r->proto->headerlen : RD_HEADERLEN_DEFAULT;
