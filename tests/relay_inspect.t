@@ -11,18 +11,7 @@ cd "${0%/*}/.." || bail_out "no source tree"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (privilege drop, chroot)"
 command -v curl >/dev/null || skip_all "no curl"
 . tests/lib/httpd.sh
-. tests/lib/certs.sh
-
-C=$(mktemp -d /tmp/relay-certs.XXXXXX)
-R=$(mktemp -d /tmp/relay-inspect.XXXXXX)
-RELAY_PID=
-relay_stop() {
-	[ -n "$RELAY_PID" ] && kill -TERM "$RELAY_PID" 2>/dev/null &&
-	    wait "$RELAY_PID" 2>/dev/null
-	RELAY_PID=
-}
-trap 'relay_stop; cleanup; rm -rf "$C" "$R"' EXIT
-make_certs "$C"
+. tests/lib/relay_certs.sh
 echo hello >"$T/htdocs/index.html"
 
 # The host: httpd over TLS as b.test (RSA, issued by the test CA).
